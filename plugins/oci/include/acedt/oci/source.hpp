@@ -1,0 +1,62 @@
+// One interface over the places manifests come from: registries and OCI
+// image layout directories. Traversal code holds a ManifestSource and does
+// not know which kind it reads.
+#pragma once
+
+#include <acedt/oci/client_config.hpp>
+#include <acedt/oci/descriptor.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace acedt::oci {
+
+struct FetchedManifest {
+    // Media type, digest and size of the body exactly as received.
+    Descriptor descriptor;
+    std::string body;
+    Manifest manifest;
+};
+
+class ManifestSource {
+public:
+    virtual ~ManifestSource() = default;
+
+    // The source as the user wrote it, for messages.
+    virtual std::string display_name() const = 0;
+
+    // Fetches the manifest the source names (by tag or digest). When the
+    // source names a digest, the body is checked against it.
+    virtual FetchedManifest fetch_root() = 0;
+
+    // Fetches a manifest of the same repository or layout by descriptor.
+    // The body is checked against the descriptor's digest and size; a
+    // mismatch throws Error naming the source and both digests.
+    virtual FetchedManifest fetch(const Descriptor &descriptor) = 0;
+};
+
+// Opens sources from user-written specs, sharing connections and tokens
+// between sources of the same registry.
+//   oci:PATH            OCI layout; the one manifest in index.json
+//   oci:PATH:TAG        the index.json entry whose ref.name annotation is TAG
+//   oci:PATH@DIGEST     the manifest with that digest
+//   anything else       a registry reference (see Reference::parse)
+class SourceOpener {
+public:
+    SourceOpener(ClientConfig config, ClientHooks hooks);
+    ~SourceOpener();
+    SourceOpener(const SourceOpener &) = delete;
+    SourceOpener &operator=(const SourceOpener &) = delete;
+
+    // Parses the spec and returns a source. Throws Error for an invalid
+    // spec or a layout directory that cannot be read; network access happens
+    // only on fetch.
+    std::unique_ptr<ManifestSource> open(std::string_view spec);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace acedt::oci

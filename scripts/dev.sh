@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for ace-dt, builds it, and runs the demo or
+# the tests.
+#
+#   scripts/dev.sh demo    install what is missing, build, run the example
+#   scripts/dev.sh test    install what is missing, build, run every test
+#   scripts/dev.sh build   install what is missing and build
+#   scripts/dev.sh deps    only install what is missing
+#
+# BUILD_DIR (default: build) selects the build directory; JOBS (default:
+# the number of cores) the build and test parallelism.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${BUILD_DIR:-$repo_root/build}
+jobs=${JOBS:-$(nproc)}
+
+# Debian 12 packages: toolchain, libraries, and the programs the tests run
+# (the registry, skopeo and umoci as independent OCI tools, htpasswd).
+packages=(
+    g++ make cmake ninja-build pkg-config git ca-certificates curl
+    libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libssl-dev
+    libcli11-dev libspdlog-dev libyaml-cpp-dev libarchive-dev
+    libgtest-dev libgmock-dev
+    docker-registry skopeo umoci apache2-utils
+)
+
+install_missing_packages() {
+    local missing=()
+    local package
+    for package in "${packages[@]}"; do
+        if ! dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; then
+            missing+=("$package")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return
+    fi
+
+    echo "Installing missing Debian packages: ${missing[*]}" >&2
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+build() {
+    cmake -S "$repo_root" -B "$build_dir" -G Ninja >&2
+    cmake --build "$build_dir" --parallel "$jobs" >&2
+}
+
+run_demo() {
+    "$build_dir/bin/ace-dt" mirror diff "oci:$repo_root/examples/sync-45:sync-45" --expand
+}
+
+run_tests() {
+    ctest --test-dir "$build_dir" --output-on-failure --parallel "$jobs"
+}
+
+case "${1:-}" in
+    deps) install_missing_packages ;;
+    build) install_missing_packages; build ;;
+    demo) install_missing_packages; build; run_demo ;;
+    test) install_missing_packages; build; run_tests ;;
+    *)
+        echo "usage: scripts/dev.sh demo|test|build|deps" >&2
+        exit 2
+        ;;
+esac
