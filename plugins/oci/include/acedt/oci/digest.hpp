@@ -21,6 +21,10 @@ public:
     // Computes the sha256 digest of `data` (OpenSSL).
     static Digest sha256_of(std::string_view data);
 
+    // Computes the digest of `data` with `algorithm` ("sha256" or "sha512").
+    // Throws Error for any other algorithm.
+    static Digest compute(std::string_view algorithm, std::string_view data);
+
     // Computes the digest of `data` with this digest's algorithm and
     // returns true when it matches.
     bool matches(std::string_view data) const;

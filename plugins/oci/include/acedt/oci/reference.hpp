@@ -9,6 +9,15 @@
 
 namespace acedt::oci {
 
+// True when `host` (a registry host with an optional port, as in
+// Reference::registry()) is "localhost", a 127.0.0.0/8 address or [::1].
+bool is_loopback_host(std::string_view host);
+
+// True when `path` is a valid repository path ("library/busybox"): path
+// components of lower-case letters and digits joined by '.', '_', '__' or
+// dashes, separated by '/'.
+bool is_valid_repository_path(std::string_view path);
+
 class Reference {
 public:
     // Parses a reference in the Docker distribution grammar. A first path

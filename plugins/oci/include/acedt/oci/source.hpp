@@ -6,11 +6,18 @@
 #include <acedt/oci/client_config.hpp>
 #include <acedt/oci/descriptor.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace acedt::oci {
+
+// Largest manifest or index body read from any source, in bytes. Real
+// manifests are a few kilobytes, so the limit only stops a broken source from
+// filling memory. containers/image v5 uses the same 4 MiB
+// (iolimits.MaxManifestBodySize).
+inline constexpr std::int64_t kMaxManifestBytes = 4 * 1024 * 1024;
 
 struct FetchedManifest {
     // Media type, digest and size of the body exactly as received.

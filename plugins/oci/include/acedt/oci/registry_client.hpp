@@ -1,0 +1,64 @@
+// Manifest access to one registry over the distribution API (GET
+// /v2/<repository>/manifests/<tag or digest>), and the ManifestSource built
+// on it.
+#pragma once
+
+#include <acedt/oci/auth.hpp>
+#include <acedt/oci/client_config.hpp>
+#include <acedt/oci/reference.hpp>
+#include <acedt/oci/source.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acedt::oci {
+
+struct ManifestResponse {
+    std::string body;
+    std::string content_type;  // without parameters, empty when absent
+    std::string url;           // the URL requested, for messages
+};
+
+// A client for one registry host[:port]. It owns one HTTP connection
+// handle, the cache of tokens, and the endpoint that last worked, so
+// sources of the same registry should share one client. Requests are
+// serialised, which makes sharing between threads safe.
+class RegistryClient {
+public:
+    // `registry` is a Reference's registry() ("docker.io",
+    // "127.0.0.1:5000"). Throws Error when the configured endpoints for it are
+    // not http:// or https:// URLs.
+    RegistryClient(std::string registry, std::shared_ptr<const ClientConfig> config, ClientHooks hooks,
+                   std::shared_ptr<CredentialStore> credentials);
+    ~RegistryClient();
+    RegistryClient(const RegistryClient &) = delete;
+    RegistryClient &operator=(const RegistryClient &) = delete;
+
+    // Fetches the manifest `selector` (a tag or a digest string) of the
+    // reference's repository. Responds to authentication challenges, tries
+    // the endpoints in order while connections fail, checks a
+    // Docker-Content-Digest header against the body and limits the body to
+    // kMaxManifestBytes. Throws NotFoundError for HTTP 404, InterruptedError
+    // on Ctrl-C and Error for anything else. Messages name the repository as
+    // the user wrote it, before rewritePull.
+    ManifestResponse get_manifest(const Reference &reference, std::string_view selector);
+
+    // The repository path sent to the registry after the rewritePull rules.
+    std::string wire_repository(std::string_view repository) const;
+
+    // Base URLs tried in order, without a trailing slash.
+    std::vector<std::string> endpoints() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// A ManifestSource reading `reference` through `client`. `display_name` is
+// the spec as the user wrote it.
+std::unique_ptr<ManifestSource> open_registry_source(std::shared_ptr<RegistryClient> client, Reference reference,
+                                                     std::string display_name);
+
+}  // namespace acedt::oci

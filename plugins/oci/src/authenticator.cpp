@@ -1,0 +1,233 @@
+#include "authenticator.hpp"
+
+#include <acedt/oci/error.hpp>
+#include <acedt/oci/reference.hpp>
+
+#include "json_fields.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace acedt::oci {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kLogDebug = 12;
+constexpr int kLogWarn = 4;
+
+// Token lifetime when the token service sends no expires_in, as the Docker
+// token specification defines.
+constexpr std::int64_t kDefaultTokenSeconds = 60;
+// A token this close to its expiry is not reused, so that it cannot expire
+// between the check and the request.
+constexpr auto kExpiryMargin = std::chrono::seconds(5);
+constexpr std::int64_t kMaxTokenResponseBytes = 1024 * 1024;
+
+const AuthChallenge *find_challenge(const std::vector<AuthChallenge> &challenges, std::string_view scheme) {
+    const auto found = std::find_if(challenges.begin(), challenges.end(),
+                                    [&](const AuthChallenge &challenge) { return challenge.scheme == scheme; });
+    return found == challenges.end() ? nullptr : &*found;
+}
+
+std::string parameter(const AuthChallenge &challenge, const std::string &name) {
+    const auto found = challenge.parameters.find(name);
+    return found == challenge.parameters.end() ? std::string() : found->second;
+}
+
+std::vector<std::string> split_spaces(const std::string &text) {
+    std::vector<std::string> words;
+    std::istringstream stream(text);
+    for (std::string word; stream >> word;) {
+        words.push_back(word);
+    }
+    return words;
+}
+
+std::string cache_key(const std::string &endpoint, const std::string &scope) {
+    return endpoint + " " + scope;
+}
+
+struct TokenResponse {
+    std::string token;
+    std::int64_t expires_in = kDefaultTokenSeconds;
+};
+
+// Reads {"token": ..., "access_token": ..., "expires_in": ...}. When both
+// token fields are present, "token" wins.
+TokenResponse parse_token_response(std::string_view body) {
+    const json::value document = json_fields::parse(body);
+    const json::object &object = json_fields::to_object(document, "");
+
+    TokenResponse response;
+    for (std::string_view key : {"token", "access_token"}) {
+        const json::value *value = json_fields::find(object, key);
+        if (value != nullptr && value->is_string() && !value->get_string().empty()) {
+            response.token = std::string(value->get_string().data(), value->get_string().size());
+            break;
+        }
+    }
+    if (response.token.empty()) {
+        throw Error("the response has neither a token nor an access_token field");
+    }
+
+    if (const json::value *expires_in = json_fields::find(object, "expires_in")) {
+        const std::int64_t seconds = json_fields::to_int64(*expires_in, "expires_in");
+        if (seconds > 0) {
+            response.expires_in = seconds;
+        }
+    }
+    return response;
+}
+
+}  // namespace
+
+Authenticator::Authenticator(std::string registry, std::shared_ptr<CredentialStore> credentials,
+                             std::function<bool(std::string_view url)> insecure_for_url)
+    : registry_(std::move(registry)), credentials_(std::move(credentials)), insecure_for_url_(std::move(insecure_for_url)) {}
+
+std::string Authenticator::cached_authorization(const std::string &endpoint, const std::string &scope) {
+    const auto token = tokens_.find(cache_key(endpoint, scope));
+    if (token != tokens_.end() && Clock::now() + kExpiryMargin < token->second.expiry) {
+        return "Bearer " + token->second.token;
+    }
+
+    const auto basic = basic_auth_.find(endpoint);
+    return basic == basic_auth_.end() ? std::string() : basic->second;
+}
+
+void Authenticator::forget(const std::string &endpoint, const std::string &scope) {
+    tokens_.erase(cache_key(endpoint, scope));
+    basic_auth_.erase(endpoint);
+}
+
+std::string Authenticator::respond(http::Transport &transport, const std::vector<AuthChallenge> &challenges,
+                                  const std::string &endpoint, const std::string &scope) {
+    if (const AuthChallenge *bearer = find_challenge(challenges, "bearer")) {
+        return "Bearer " + fetch_token(transport, *bearer, endpoint, scope);
+    }
+
+    if (find_challenge(challenges, "basic") != nullptr) {
+        if (!has_credentials()) {
+            throw Error(registry_ + " requires credentials, and none were found for it " + credential_source() +
+                        "; add an entry for " + registry_ + " to the auths section of that file (docker login "
+                        "writes one)");
+        }
+        const std::string authorization = basic_authorization();
+        basic_auth_[endpoint] = authorization;
+        return authorization;
+    }
+
+    if (challenges.empty()) {
+        throw Error(registry_ + " returned HTTP 401 without a WWW-Authenticate challenge, so there is no way to "
+                                "authenticate");
+    }
+    std::string schemes;
+    for (const AuthChallenge &challenge : challenges) {
+        schemes += (schemes.empty() ? "" : ", ") + challenge.scheme;
+    }
+    throw Error(registry_ + " requires authentication with " + schemes +
+                ", which is not supported; supported schemes are Bearer and Basic");
+}
+
+std::string Authenticator::credential_source() const {
+    if (credentials_->path().empty()) {
+        return "(no credentials file: HOME is not set and no registry auth file is configured)";
+    }
+    return "in " + credentials_->path();
+}
+
+bool Authenticator::has_credentials() {
+    return credentials_->find(registry_).has_value();
+}
+
+std::string Authenticator::basic_authorization() {
+    const std::optional<Credentials> credentials = credentials_->find(registry_);
+    return "Basic " + encode_base64(credentials->username + ":" + credentials->password);
+}
+
+std::string Authenticator::token_url(const AuthChallenge &challenge, const std::string &scope) const {
+    const std::string realm = parameter(challenge, "realm");
+    std::string url = realm;
+    char separator = realm.find('?') == std::string::npos ? '?' : '&';
+
+    const std::string service = parameter(challenge, "service");
+    if (!service.empty()) {
+        url += separator + std::string("service=") + http::escape_query_value(service);
+        separator = '&';
+    }
+
+    // A challenge may name several scopes separated by spaces, and the token
+    // service expects each as its own scope parameter.
+    const std::string challenge_scope = parameter(challenge, "scope");
+    for (const std::string &each : split_spaces(challenge_scope.empty() ? scope : challenge_scope)) {
+        url += separator + std::string("scope=") + http::escape_query_value(each);
+        separator = '&';
+    }
+    return url;
+}
+
+// Credentials go to the token service over HTTPS, to the endpoint's own
+// origin (an http:// endpoint the user configured), or to a loopback host;
+// never in clear text to a third host named by the server.
+bool Authenticator::may_send_credentials(const std::string &realm, const std::string &endpoint) const {
+    if (realm.starts_with("https://")) {
+        return true;
+    }
+    if (http::url_origin(realm) == http::url_origin(endpoint)) {
+        return true;
+    }
+    return is_loopback_host(http::url_host(realm));
+}
+
+std::string Authenticator::fetch_token(http::Transport &transport, const AuthChallenge &challenge,
+                                       const std::string &endpoint, const std::string &scope) {
+    const std::string realm = parameter(challenge, "realm");
+    if (!realm.starts_with("https://") && !realm.starts_with("http://")) {
+        throw Error(registry_ + " sent a Bearer challenge with the realm \"" + http::redact_url(realm) +
+                    "\", which is not an http:// or https:// URL; cannot request a token");
+    }
+
+    http::Request request;
+    request.url = token_url(challenge, scope);
+    request.headers.push_back("Accept: application/json");
+    request.insecure_skip_verify = insecure_for_url_(realm);
+    request.max_body_bytes = kMaxTokenResponseBytes;
+
+    const bool credentials_found = has_credentials();
+    if (credentials_found && may_send_credentials(realm, endpoint)) {
+        request.headers.push_back("Authorization: " + basic_authorization());
+    } else if (credentials_found) {
+        transport.hooks().log(kLogWarn, "not sending credentials for " + registry_ + " to the token service " +
+                                            http::url_origin(realm) + " over plain HTTP; requesting an anonymous token");
+    }
+
+    const http::Response response = transport.get(request);
+    const std::string service_origin = http::url_origin(realm);
+    if (response.status == 401 || response.status == 403) {
+        throw Error("authentication to " + registry_ + " failed: the token service " + service_origin +
+                    " returned HTTP " + std::to_string(response.status) + "; " +
+                    (credentials_found ? "check the credentials for " + registry_ + " " + credential_source()
+                                       : "no credentials for " + registry_ + " were found " + credential_source()));
+    }
+    if (response.status < 200 || response.status > 299) {
+        throw Error("token request to " + service_origin + " for " + registry_ + " failed with HTTP " +
+                    std::to_string(response.status));
+    }
+
+    TokenResponse token;
+    try {
+        token = parse_token_response(response.body);
+    } catch (const Error &error) {
+        throw Error("invalid token response from " + service_origin + " for " + registry_ + ": " + error.what());
+    }
+
+    tokens_[cache_key(endpoint, scope)] = CachedToken{token.token, Clock::now() + std::chrono::seconds(token.expires_in)};
+    transport.hooks().log(kLogDebug, "got a token for " + scope + " at " + endpoint + ", valid for " +
+                                         std::to_string(token.expires_in) + " s");
+    return token.token;
+}
+
+}  // namespace acedt::oci

@@ -1,0 +1,134 @@
+#include <acedt/oci/client_config.hpp>
+#include <acedt/oci/error.hpp>
+
+#include "json_fields.hpp"
+
+#include <limits>
+#include <regex>
+
+namespace acedt::oci {
+
+namespace json = boost::json;
+using json_fields::find;
+using json_fields::member_path;
+
+namespace {
+
+std::string key_of(const json::key_value_pair &member) {
+    return std::string(member.key().data(), member.key().size());
+}
+
+std::vector<std::string> parse_string_list(const json::value &value, std::string_view path) {
+    std::vector<std::string> list;
+    const json::array &array = json_fields::to_array(value, path);
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        list.push_back(json_fields::to_string(array[i], json_fields::element_path(path, i)));
+    }
+    return list;
+}
+
+// Compiles each pattern now, so that a bad rule fails when the
+// configuration is read rather than on the first pull that reaches it.
+std::vector<std::pair<std::string, std::string>> parse_rewrite_rules(const json::value &value, std::string_view path) {
+    std::vector<std::pair<std::string, std::string>> rules;
+    for (const auto &member : json_fields::to_object(value, path)) {
+        const std::string pattern = key_of(member);
+        const std::string rule_path = member_path(path, pattern);
+        try {
+            std::regex compiled(pattern, std::regex::ECMAScript);
+        } catch (const std::regex_error &error) {
+            json_fields::fail(rule_path, "invalid regular expression: " + std::string(error.what()));
+        }
+        rules.emplace_back(pattern, json_fields::to_string(member.value(), rule_path));
+    }
+    return rules;
+}
+
+RegistrySettings parse_registry(const json::value &value, std::string_view path) {
+    const json::object &object = json_fields::to_object(value, path);
+    RegistrySettings settings;
+    if (const json::value *endpoints = find(object, "endpoints")) {
+        settings.endpoints = parse_string_list(*endpoints, member_path(path, "endpoints"));
+    }
+    if (const json::value *rules = find(object, "rewritePull")) {
+        settings.rewrite_pull = parse_rewrite_rules(*rules, member_path(path, "rewritePull"));
+    }
+    if (const json::value *noncompliant = find(object, "noncompliant")) {
+        settings.noncompliant = json_fields::to_bool(*noncompliant, member_path(path, "noncompliant"));
+    }
+    return settings;
+}
+
+EndpointSettings parse_endpoint(const json::value &value, std::string_view path) {
+    const json::object &object = json_fields::to_object(value, path);
+    EndpointSettings settings;
+    if (const json::value *tls = find(object, "tls")) {
+        const std::string tls_path = member_path(path, "tls");
+        const json::object &tls_object = json_fields::to_object(*tls, tls_path);
+        if (const json::value *skip = find(tls_object, "insecureSkipVerify")) {
+            settings.insecure_skip_verify = json_fields::to_bool(*skip, member_path(tls_path, "insecureSkipVerify"));
+        }
+    }
+    if (const json::value *referrers = find(object, "supportsReferrers")) {
+        settings.supports_referrers = json_fields::to_string(*referrers, member_path(path, "supportsReferrers"));
+    }
+    return settings;
+}
+
+void parse_registry_config(const json::value &value, ClientConfig &config) {
+    const std::string path = "registryConfig";
+    const json::object &object = json_fields::to_object(value, path);
+
+    if (const json::value *registries = find(object, "registries")) {
+        const std::string registries_path = member_path(path, "registries");
+        for (const auto &member : json_fields::to_object(*registries, registries_path)) {
+            const std::string host = key_of(member);
+            config.registries[host] = parse_registry(member.value(), member_path(registries_path, host));
+        }
+    }
+
+    if (const json::value *endpoints = find(object, "endpointConfig")) {
+        const std::string endpoints_path = member_path(path, "endpointConfig");
+        for (const auto &member : json_fields::to_object(*endpoints, endpoints_path)) {
+            const std::string url = key_of(member);
+            config.endpoints[url] = parse_endpoint(member.value(), member_path(endpoints_path, url));
+        }
+    }
+}
+
+}  // namespace
+
+ClientConfig ClientConfig::from_json(std::string_view json_text) {
+    json::value document;
+    try {
+        document = json_fields::parse(json_text);
+    } catch (const Error &error) {
+        throw Error("configuration: " + std::string(error.what()));
+    }
+
+    try {
+        const json::object &object = json_fields::to_object(document, "");
+        ClientConfig config;
+        if (const json::value *cache_path = find(object, "cachePath")) {
+            config.cache_path = json_fields::to_string(*cache_path, "cachePath");
+        }
+        if (const json::value *concurrency = find(object, "concurrentHTTP")) {
+            const std::int64_t value = json_fields::to_int64(*concurrency, "concurrentHTTP");
+            if (value < 1 || value > std::numeric_limits<int>::max()) {
+                json_fields::fail("concurrentHTTP", "expected a positive number, found " + std::to_string(value));
+            }
+            config.concurrent_http = static_cast<int>(value);
+        }
+        if (const json::value *auth_file = find(object, "registryAuthFile")) {
+            config.registry_auth_file = json_fields::to_string(*auth_file, "registryAuthFile");
+        }
+        if (const json::value *registry_config = find(object, "registryConfig")) {
+            parse_registry_config(*registry_config, config);
+        }
+        return config;
+    } catch (const Error &error) {
+        throw Error("configuration: " + std::string(error.what()));
+    }
+}
+
+}  // namespace acedt::oci

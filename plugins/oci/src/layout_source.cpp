@@ -1,0 +1,274 @@
+#include <acedt/oci/error.hpp>
+#include <acedt/oci/layout_source.hpp>
+#include <acedt/oci/media_type.hpp>
+
+#include "fetched_manifest.hpp"
+#include "json_fields.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace acedt::oci {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kPrefix = "oci:";
+// Candidates listed in the message about an ambiguous index.json.
+constexpr std::size_t kMaxListedCandidates = 20;
+
+std::string in_quotes(std::string_view text) {
+    return "\"" + std::string(text) + "\"";
+}
+
+// Reads a whole file of at most kMaxManifestBytes. `display` names the
+// source in messages. A missing file throws NotFoundError.
+std::string read_small_file(const fs::path &path, std::string_view display) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::exists(status)) {
+        throw NotFoundError(std::string(display) + ": " + path.string() + " does not exist");
+    }
+    if (!fs::is_regular_file(status)) {
+        throw Error(std::string(display) + ": " + path.string() + " is not a regular file");
+    }
+
+    const std::uintmax_t size = fs::file_size(path, error);
+    if (error) {
+        throw Error(std::string(display) + ": cannot read the size of " + path.string() + ": " + error.message());
+    }
+    if (size > static_cast<std::uintmax_t>(kMaxManifestBytes)) {
+        throw Error(std::string(display) + ": " + path.string() + " has " + std::to_string(size) +
+                    " bytes, more than the limit of " + std::to_string(kMaxManifestBytes) + " bytes for manifests");
+    }
+
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream contents;
+    contents << file.rdbuf();
+    if (!file.is_open() || file.bad()) {
+        throw Error(std::string(display) + ": cannot read " + path.string() + ": " + std::strerror(errno));
+    }
+    return contents.str();
+}
+
+void check_layout_marker(const fs::path &root, const std::string &display) {
+    const fs::path marker = root / "oci-layout";
+    std::string text;
+    try {
+        text = read_small_file(marker, display);
+    } catch (const NotFoundError &) {
+        throw Error(display + ": " + root.string() + " is not an OCI image layout: it has no oci-layout file");
+    }
+
+    try {
+        const boost::json::value document = json_fields::parse(text);
+        const boost::json::object &object = json_fields::to_object(document, "");
+        const boost::json::value *version = object.if_contains("imageLayoutVersion");
+        if (version == nullptr) {
+            json_fields::fail("imageLayoutVersion", "missing");
+        }
+        json_fields::to_string(*version, "imageLayoutVersion");
+    } catch (const Error &error) {
+        throw Error(display + ": " + marker.string() + ": " + error.what());
+    }
+}
+
+std::vector<Descriptor> read_index_entries(const fs::path &root, const std::string &display) {
+    const fs::path index_path = root / "index.json";
+    std::string text;
+    try {
+        text = read_small_file(index_path, display);
+    } catch (const NotFoundError &) {
+        throw Error(display + ": " + root.string() + " is not an OCI image layout: it has no index.json");
+    }
+
+    try {
+        return parse_manifest(text, media_type::kOciIndex).manifests;
+    } catch (const Error &error) {
+        throw Error(display + ": " + index_path.string() + ": " + error.what());
+    }
+}
+
+std::size_t count_distinct_digests(const std::vector<const Descriptor *> &entries) {
+    std::set<Digest> digests;
+    for (const Descriptor *entry : entries) {
+        digests.insert(entry->digest);
+    }
+    return digests.size();
+}
+
+std::string describe_candidates(const std::vector<Descriptor> &entries) {
+    std::string list;
+    for (std::size_t i = 0; i < entries.size() && i < kMaxListedCandidates; ++i) {
+        const std::string *tag = entries[i].annotation(annotation::kRefName);
+        list += (i == 0 ? "" : ", ") + (tag != nullptr ? *tag + " (" + entries[i].digest.str() + ")" : entries[i].digest.str());
+    }
+    if (entries.size() > kMaxListedCandidates) {
+        list += ", and " + std::to_string(entries.size() - kMaxListedCandidates) + " more";
+    }
+    return list;
+}
+
+class LayoutSource : public ManifestSource {
+public:
+    LayoutSource(LayoutSpec spec, std::string display_name)
+        : spec_(std::move(spec)), display_name_(std::move(display_name)), root_(spec_.path) {
+        std::error_code error;
+        if (!fs::is_directory(root_, error)) {
+            throw Error(display_name_ + ": " + root_.string() +
+                        (fs::exists(root_, error) ? " is not a directory" : " does not exist"));
+        }
+        check_layout_marker(root_, display_name_);
+        entries_ = read_index_entries(root_, display_name_);
+    }
+
+    std::string display_name() const override { return display_name_; }
+
+    FetchedManifest fetch_root() override {
+        if (spec_.digest) {
+            return fetch_by_digest(*spec_.digest);
+        }
+        return fetch(spec_.tag.empty() ? single_entry() : entry_for_tag());
+    }
+
+    FetchedManifest fetch(const Descriptor &descriptor) override {
+        check_manifest_size_limit(display_name_, descriptor);
+        std::string body = read_blob(descriptor.digest);
+        check_against_descriptor(display_name_, descriptor, body);
+        return make_fetched_manifest(display_name_, descriptor, std::move(body), descriptor.media_type);
+    }
+
+private:
+    // The blob path is built only from a validated digest (a known algorithm
+    // and lower-case hex), so it cannot leave blobs/.
+    std::string read_blob(const Digest &digest) const {
+        const fs::path path = root_ / "blobs" / digest.algorithm() / digest.encoded();
+        try {
+            return read_small_file(path, display_name_);
+        } catch (const NotFoundError &) {
+            throw NotFoundError(display_name_ + ": blob " + digest.str() + " not found in the layout (expected at " +
+                                path.string() + ")");
+        }
+    }
+
+    // A digest root need not be listed in index.json. When it is, the entry
+    // supplies media type, size and annotations to check against.
+    FetchedManifest fetch_by_digest(const Digest &digest) {
+        const auto listed = std::find_if(entries_.begin(), entries_.end(),
+                                         [&](const Descriptor &entry) { return entry.digest == digest; });
+        if (listed != entries_.end()) {
+            return fetch(*listed);
+        }
+
+        std::string body = read_blob(digest);
+        Descriptor descriptor;
+        descriptor.digest = digest;
+        descriptor.size = static_cast<std::int64_t>(body.size());
+        check_against_descriptor(display_name_, descriptor, body);
+        return make_fetched_manifest(display_name_, descriptor, std::move(body), "");
+    }
+
+    const Descriptor &entry_for_tag() const {
+        std::vector<const Descriptor *> tagged;
+        std::set<std::string> available;
+        for (const Descriptor &entry : entries_) {
+            const std::string *name = entry.annotation(annotation::kRefName);
+            if (name == nullptr) {
+                continue;
+            }
+            available.insert(*name);
+            if (*name == spec_.tag) {
+                tagged.push_back(&entry);
+            }
+        }
+
+        if (tagged.empty()) {
+            std::string tags;
+            for (const std::string &name : available) {
+                tags += (tags.empty() ? "" : ", ") + name;
+            }
+            throw NotFoundError(display_name_ + ": no manifest tagged " + in_quotes(spec_.tag) + " in index.json; " +
+                                (tags.empty() ? "no entry has an " + std::string(annotation::kRefName) + " annotation"
+                                              : "available tags: " + tags));
+        }
+        if (count_distinct_digests(tagged) > 1) {
+            std::vector<Descriptor> listed;
+            for (const Descriptor *entry : tagged) {
+                listed.push_back(*entry);
+            }
+            throw Error(display_name_ + ": the tag " + in_quotes(spec_.tag) + " names " + std::to_string(tagged.size()) +
+                        " different manifests in index.json: " + describe_candidates(listed) +
+                        "; use @DIGEST to choose one");
+        }
+        return *tagged.front();
+    }
+
+    const Descriptor &single_entry() const {
+        if (entries_.empty()) {
+            throw Error(display_name_ + ": index.json lists no manifests");
+        }
+
+        std::vector<const Descriptor *> all;
+        for (const Descriptor &entry : entries_) {
+            all.push_back(&entry);
+        }
+        if (count_distinct_digests(all) > 1) {
+            throw Error(display_name_ + ": index.json lists " + std::to_string(entries_.size()) +
+                        " manifests; add :TAG or @DIGEST to choose one of " + describe_candidates(entries_));
+        }
+        return entries_.front();
+    }
+
+    LayoutSpec spec_;
+    std::string display_name_;
+    fs::path root_;
+    std::vector<Descriptor> entries_;
+};
+
+}  // namespace
+
+LayoutSpec parse_layout_spec(std::string_view spec) {
+    if (!spec.starts_with(kPrefix)) {
+        throw Error("invalid layout " + in_quotes(spec) + ": expected oci:PATH, oci:PATH:TAG or oci:PATH@DIGEST");
+    }
+
+    LayoutSpec result;
+    std::string_view rest = spec.substr(kPrefix.size());
+
+    const std::size_t at = rest.rfind('@');
+    if (at != std::string_view::npos) {
+        try {
+            result.digest = Digest::parse(rest.substr(at + 1));
+            rest = rest.substr(0, at);
+        } catch (const Error &) {
+            // Not a digest, so the '@' belongs to the path.
+        }
+    }
+
+    const std::size_t colon = rest.rfind(':');
+    if (!result.digest && colon != std::string_view::npos && rest.find('/', colon) == std::string_view::npos) {
+        result.tag = std::string(rest.substr(colon + 1));
+        rest = rest.substr(0, colon);
+        if (result.tag.empty()) {
+            throw Error("invalid layout " + in_quotes(spec) + ": the tag after the last ':' is empty");
+        }
+    }
+
+    if (rest.empty()) {
+        throw Error("invalid layout " + in_quotes(spec) + ": the path is empty");
+    }
+    result.path = std::string(rest);
+    return result;
+}
+
+std::unique_ptr<ManifestSource> open_layout_source(std::string_view spec) {
+    return std::make_unique<LayoutSource>(parse_layout_spec(spec), std::string(spec));
+}
+
+}  // namespace acedt::oci
