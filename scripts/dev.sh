@@ -18,7 +18,7 @@ jobs=${JOBS:-$(nproc)}
 # Debian 12 packages: toolchain, libraries, and the programs the tests run
 # (the registry, skopeo and umoci as independent OCI tools, htpasswd).
 packages=(
-    g++ make cmake ninja-build pkg-config git ca-certificates curl
+    g++ make cmake ninja-build pkg-config git ca-certificates curl openssl
     libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libssl-dev
     libcli11-dev libspdlog-dev libyaml-cpp-dev libarchive-dev
     libgtest-dev libgmock-dev

@@ -1,0 +1,107 @@
+#include "diff_command.hpp"
+
+#include "output.hpp"
+#include "traversal.hpp"
+
+#include <acedt/oci/client_config.hpp>
+#include <acedt/oci/error.hpp>
+#include <acedt/oci/source.hpp>
+
+#include <memory>
+
+namespace acedt::mirror_diff {
+namespace {
+
+struct Outputs {
+    std::vector<OutputSpec> specs;
+    std::vector<std::string> rendered;
+};
+
+std::vector<OutputSpec> read_output_specs(const ace_dt::Context &context) {
+    try {
+        std::vector<OutputSpec> specs = parse_output_specs(context.flag_string_list("output"));
+        check_output_paths(specs);
+        return specs;
+    } catch (const OutputSpecError &e) {
+        throw ace_dt::CommandError(e.what(), ACE_DT_EXIT_USAGE);
+    }
+}
+
+oci::ClientHooks make_hooks(const ace_dt::Context &context) {
+    oci::ClientHooks hooks;
+    hooks.log = [&context](int level, const std::string &message) { context.log(level, message); };
+    hooks.interrupted = [&context] { return context.interrupted(); };
+    return hooks;
+}
+
+std::vector<Row> compute_rows(const ace_dt::Context &context, const std::vector<std::string> &arguments,
+                              bool expand) {
+    oci::SourceOpener opener(oci::ClientConfig::from_json(context.config_json()), make_hooks(context));
+
+    // Open every source first, so a malformed argument fails before any
+    // network access.
+    std::unique_ptr<oci::ManifestSource> mirror = opener.open(arguments.front());
+    std::vector<std::unique_ptr<oci::ManifestSource>> existing_sources;
+    for (std::size_t i = 1; i < arguments.size(); ++i) {
+        existing_sources.push_back(opener.open(arguments[i]));
+    }
+
+    const auto interrupted = [&context] { return context.interrupted(); };
+    ExistingSet existing(interrupted);
+    for (const auto &source : existing_sources) {
+        existing.add(*source);
+    }
+    if (!existing_sources.empty()) {
+        context.info("existing images hold " + std::to_string(existing.size()) + " manifests");
+    }
+
+    return list_rows(*mirror, existing, ListOptions{expand}, interrupted);
+}
+
+void write_outputs(const ace_dt::Context &context, const std::vector<OutputSpec> &specs,
+                   const std::vector<Row> &rows) {
+    for (const OutputSpec &spec : specs) {
+        const std::string content = render(spec.format, rows);
+        if (spec.path) {
+            write_file_atomically(*spec.path, content);
+            context.info("wrote " + spec.path->string());
+        } else {
+            context.write(content);
+        }
+    }
+}
+
+}  // namespace
+
+int run_diff(const ace_dt::Context &context) {
+    if (context.recursive()) {
+        throw ace_dt::CommandError(
+            "mirror diff does not support -r/--recursive (referrers) yet; run it without -r",
+            ACE_DT_EXIT_USAGE);
+    }
+
+    const std::vector<OutputSpec> specs = read_output_specs(context);
+    const std::vector<std::string> arguments = context.positionals();
+    const bool expand = context.flag_bool("expand");
+
+    std::vector<Row> rows;
+    try {
+        rows = compute_rows(context, arguments, expand);
+    } catch (const oci::InterruptedError &) {
+        throw ace_dt::Interrupted();
+    } catch (const oci::Error &e) {
+        throw ace_dt::CommandError(e.what());
+    }
+
+    if (rows.empty()) {
+        context.warn(arguments.front() + " has no images left to list");
+    }
+    try {
+        write_outputs(context, specs, rows);
+    } catch (const std::runtime_error &e) {
+        throw ace_dt::CommandError(e.what());
+    }
+    return ACE_DT_EXIT_OK;
+}
+
+}  // namespace acedt::mirror_diff

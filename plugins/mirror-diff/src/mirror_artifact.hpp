@@ -1,0 +1,40 @@
+// What makes an OCI index a mirror artifact, and how to read its entries.
+#pragma once
+
+#include <acedt/oci/descriptor.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acedt::mirror_diff {
+
+// artifactType of the indexes written by `ace-dt mirror gather`; this field
+// alone marks an index as a mirror artifact.
+inline constexpr std::string_view kGatherArtifactType = "application/vnd.act3-ace.data.gather+json";
+
+// Entry annotation holding the reference an image was gathered from.
+inline constexpr std::string_view kSourceAnnotation = "vnd.act3-ace.manifest.source";
+
+// Index annotation holding, as a JSON array encoded in a string, the index
+// descriptors that gather moved out of `manifests` for registries that
+// reject nested indexes ("index fallback").
+inline constexpr std::string_view kExtraManifestsAnnotation = "vnd.act3-ace.data.extra-manifests";
+
+bool is_mirror_artifact(const oci::Manifest &manifest);
+
+// Returns the descriptors of `manifests` followed by those of the
+// extra-manifests annotation. `where` names the index in error messages.
+// Throws oci::Error when the annotation is not a JSON array of descriptors.
+std::vector<oci::Descriptor> index_entries(const oci::Manifest &index, const std::string &where);
+
+// Returns the reference an entry was gathered from: the source annotation,
+// else org.opencontainers.image.ref.name, else the empty string.
+std::string entry_reference(const oci::Descriptor &entry);
+
+// Describes a manifest for an error message, such as "an image manifest
+// (application/vnd.oci.image.manifest.v1+json)" or "an index without
+// artifactType".
+std::string describe_manifest(const oci::Manifest &manifest);
+
+}  // namespace acedt::mirror_diff

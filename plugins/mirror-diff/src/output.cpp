@@ -1,0 +1,243 @@
+#include "output.hpp"
+
+#include <boost/json.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <set>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace acedt::mirror_diff {
+namespace {
+
+std::optional<Format> parse_format(std::string_view name) {
+    if (name == "table") return Format::Table;
+    if (name == "json") return Format::Json;
+    if (name == "csv") return Format::Csv;
+    return std::nullopt;
+}
+
+// Length in bytes of the UTF-8 sequence starting at text[i], or 0 when the
+// bytes there are not valid UTF-8.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    if (lead < 0x80) return 1;
+    if ((lead & 0xE0) == 0xC0 && lead >= 0xC2) length = 2;
+    else if ((lead & 0xF0) == 0xE0) length = 3;
+    else if ((lead & 0xF8) == 0xF0 && lead <= 0xF4) length = 4;
+    else return 0;
+
+    if (i + length > text.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
+    }
+    return length;
+}
+
+// Replaces control characters and invalid UTF-8 bytes by \xNN so that a
+// hostile annotation cannot drive the terminal; a backslash becomes \\.
+std::string escape_for_terminal(std::string_view text) {
+    std::string escaped;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (byte == '\\') {
+            escaped += "\\\\";
+        } else if (length == 0 || byte < 0x20 || byte == 0x7F) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02X", byte);
+            escaped += hex;
+        } else {
+            escaped.append(text.substr(i, length));
+            i += length;
+            continue;
+        }
+        ++i;
+    }
+    return escaped;
+}
+
+// Number of code points, used as the display width of escaped text.
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (const char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
+    }
+    return width;
+}
+
+std::string render_table(const std::vector<Row> &rows) {
+    const std::string header_reference = "REFERENCE";
+    std::vector<std::string> references;
+    std::size_t width = display_width(header_reference);
+    for (const Row &row : rows) {
+        references.push_back(row.reference.empty() ? "<none>" : escape_for_terminal(row.reference));
+        width = std::max(width, display_width(references.back()));
+    }
+
+    const auto pad = [width](const std::string &cell) {
+        return cell + std::string(width - display_width(cell) + 3, ' ');
+    };
+    std::string out = pad(header_reference) + "DIGEST\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        out += pad(references[i]) + escape_for_terminal(rows[i].digest) + "\n";
+    }
+    return out;
+}
+
+std::string render_json(const std::vector<Row> &rows) {
+    if (rows.empty()) {
+        return "[]\n";
+    }
+    std::string out = "[\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        out += "  {\"digest\": " + boost::json::serialize(boost::json::string(rows[i].digest)) +
+               ", \"reference\": " + boost::json::serialize(boost::json::string(rows[i].reference)) + "}";
+        out += i + 1 < rows.size() ? ",\n" : "\n";
+    }
+    return out + "]\n";
+}
+
+// Quotes a CSV field when RFC 4180 requires it: it contains a comma, a
+// double quote, CR or LF. Quotes inside are doubled.
+std::string csv_field(const std::string &value) {
+    if (value.find_first_of(",\"\r\n") == std::string::npos) {
+        return value;
+    }
+    std::string quoted = "\"";
+    for (const char c : value) {
+        quoted += c;
+        if (c == '"') quoted += '"';
+    }
+    return quoted + "\"";
+}
+
+std::string render_csv(const std::vector<Row> &rows) {
+    std::string out = "reference,digest\r\n";
+    for (const Row &row : rows) {
+        out += csv_field(row.reference) + "," + csv_field(row.digest) + "\r\n";
+    }
+    return out;
+}
+
+std::filesystem::path parent_or_current(const std::filesystem::path &path) {
+    const std::filesystem::path parent = path.parent_path();
+    return parent.empty() ? std::filesystem::path(".") : parent;
+}
+
+void write_all(int fd, std::string_view content, const std::filesystem::path &path) {
+    while (!content.empty()) {
+        const ssize_t written = ::write(fd, content.data(), content.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written < 0) {
+            throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));
+        }
+        content.remove_prefix(static_cast<std::size_t>(written));
+    }
+}
+
+}  // namespace
+
+std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &values) {
+    if (values.empty()) {
+        return {OutputSpec{}};
+    }
+
+    std::vector<OutputSpec> specs;
+    std::set<std::filesystem::path> seen_paths;
+    for (const std::string &value : values) {
+        const std::size_t equals = value.find('=');
+        const std::string name = value.substr(0, equals);
+        const std::optional<Format> format = parse_format(name);
+        if (!format) {
+            throw OutputSpecError("invalid output format \"" + name + "\" in -o " + value +
+                                  ": use table, json or csv, optionally followed by =FILE");
+        }
+
+        OutputSpec spec{*format, std::nullopt};
+        if (equals != std::string::npos) {
+            const std::string path = value.substr(equals + 1);
+            if (path.empty()) {
+                throw OutputSpecError("missing file name in -o " + value + ": write " + name + "=FILE, or " +
+                                      name + " alone for standard output");
+            }
+            spec.path = path;
+            const std::filesystem::path normalized = std::filesystem::weakly_canonical(std::filesystem::absolute(path));
+            if (!seen_paths.insert(normalized).second) {
+                throw OutputSpecError("the file " + path + " is named by more than one -o value: give each output its own file");
+            }
+        }
+        specs.push_back(spec);
+    }
+    return specs;
+}
+
+void check_output_paths(const std::vector<OutputSpec> &specs) {
+    for (const OutputSpec &spec : specs) {
+        if (!spec.path) continue;
+        const std::filesystem::path &path = *spec.path;
+
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            throw OutputSpecError("cannot write output to " + path.string() + ": it is a directory");
+        }
+        const std::filesystem::path directory = parent_or_current(path);
+        if (!std::filesystem::is_directory(directory, ec)) {
+            throw OutputSpecError("cannot write output to " + path.string() + ": directory " +
+                                  directory.string() + " does not exist");
+        }
+        if (::access(directory.c_str(), W_OK) != 0) {
+            throw OutputSpecError("cannot write output to " + path.string() + ": directory " +
+                                  directory.string() + " is not writable (" + std::strerror(errno) + ")");
+        }
+    }
+}
+
+std::string render(Format format, const std::vector<Row> &rows) {
+    switch (format) {
+        case Format::Table: return render_table(rows);
+        case Format::Json: return render_json(rows);
+        case Format::Csv: return render_csv(rows);
+    }
+    throw std::logic_error("unknown output format");
+}
+
+void write_file_atomically(const std::filesystem::path &path, std::string_view content) {
+    std::string temp_name = (parent_or_current(path) / ("." + path.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkstemp(temp_name.data());
+    if (fd < 0) {
+        throw std::runtime_error("cannot create a temporary file next to " + path.string() + ": " +
+                                 std::strerror(errno));
+    }
+
+    try {
+        // mkstemp creates the file 0600; give it the mode a new file gets.
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        ::fchmod(fd, 0666 & ~mask);
+
+        write_all(fd, content, path);
+        if (::fsync(fd) != 0) {
+            throw std::runtime_error("cannot flush " + path.string() + ": " + std::strerror(errno));
+        }
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temp_name.c_str());
+        throw;
+    }
+
+    ::close(fd);
+    if (::rename(temp_name.c_str(), path.c_str()) != 0) {
+        const int rename_errno = errno;
+        ::unlink(temp_name.c_str());
+        throw std::runtime_error("cannot replace " + path.string() + ": " + std::strerror(rename_errno));
+    }
+}
+
+}  // namespace acedt::mirror_diff

@@ -1,0 +1,54 @@
+// The -o/--output option of `mirror diff`: parsing, checks made before any
+// network access, rendering, and writing.
+#pragma once
+
+#include "traversal.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acedt::mirror_diff {
+
+enum class Format { Table, Json, Csv };
+
+// One output: a format and, unless it goes to standard output, a file.
+struct OutputSpec {
+    Format format = Format::Table;
+    std::optional<std::filesystem::path> path;
+};
+
+// Thrown for an -o value that cannot be used; the message names the value.
+class OutputSpecError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Parses the values of -o (each already split at commas by the host):
+// FORMAT writes to standard output, FORMAT=PATH to PATH, split at the first
+// '=' only. Rejects an unknown format, an empty path, and a file named
+// twice. An empty list means one table on standard output.
+std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &values);
+
+// Checks, before any network access, that every output file can be
+// written: its directory exists and is writable, and the path is not a
+// directory. Throws OutputSpecError naming the path.
+void check_output_paths(const std::vector<OutputSpec> &specs);
+
+// Renders rows in a format. Every format ends with a newline.
+//   table: aligned REFERENCE and DIGEST columns with a header; an empty
+//          reference is shown as <none>; control characters are escaped.
+//   json:  [{"digest": "...", "reference": "..."}, ...]
+//   csv:   RFC 4180, header reference,digest, CRLF line ends.
+std::string render(Format format, const std::vector<Row> &rows);
+
+// Replaces the file at `path` with `content` whole: writes a temporary file
+// in the same directory, flushes it to disk, and renames it over the
+// target, so readers never see a partial file and a failure leaves the old
+// file as it was. Throws std::runtime_error naming the path.
+void write_file_atomically(const std::filesystem::path &path, std::string_view content);
+
+}  // namespace acedt::mirror_diff

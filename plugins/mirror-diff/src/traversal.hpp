@@ -1,0 +1,69 @@
+// The traversal behind `ace-dt mirror diff`: which images a mirror
+// artifact holds, less those reachable from existing images.
+#pragma once
+
+#include <acedt/oci/digest.hpp>
+#include <acedt/oci/source.hpp>
+
+#include <compare>
+#include <functional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace acedt::mirror_diff {
+
+// Nesting of indexes below a root that the traversal follows. Gather nests
+// one level per re-gathered artifact, so real artifacts stay far below this;
+// deeper input is hand-made or hostile and is rejected instead of risking
+// unbounded recursion.
+inline constexpr int kMaxNestingDepth = 8;
+
+// One output row: the reference an image was gathered from (possibly
+// empty) and its manifest digest.
+struct Row {
+    std::string reference;
+    std::string digest;
+
+    // Byte-wise on reference, then on digest.
+    auto operator<=>(const Row &) const = default;
+};
+
+using InterruptCheck = std::function<bool()>;
+
+// Manifest digests reachable from the existing images: each image's own
+// digest plus everything below it through `manifests` and the
+// extra-manifests annotation of every index, mirror artifact or not.
+class ExistingSet {
+public:
+    explicit ExistingSet(InterruptCheck interrupted = [] { return false; });
+
+    // Fetches the source's root and every index below it, adding their
+    // digests. Image manifests are never fetched: their descriptors
+    // suffice. An index already in the set is not fetched again.
+    void add(oci::ManifestSource &source);
+
+    bool contains(const oci::Digest &digest) const { return digests_.count(digest) != 0; }
+    std::size_t size() const { return digests_.size(); }
+
+private:
+    void add_children(oci::ManifestSource &source, const oci::Manifest &index, const std::string &trail,
+                      int depth);
+
+    InterruptCheck interrupted_;
+    std::unordered_set<oci::Digest> digests_;
+};
+
+struct ListOptions {
+    // Replace nested mirror artifacts by their entries, at any depth.
+    bool expand = false;
+};
+
+// Fetches the root of `mirror`, checks that it is a mirror artifact, and
+// returns the rows of its entries that are not in `existing`, each distinct
+// (reference, digest) pair once, sorted. Throws oci::Error when the root is
+// not a mirror artifact or any manifest cannot be read or verified.
+std::vector<Row> list_rows(oci::ManifestSource &mirror, const ExistingSet &existing,
+                           const ListOptions &options, const InterruptCheck &interrupted);
+
+}  // namespace acedt::mirror_diff

@@ -1,0 +1,56 @@
+#include "ace_dt_runner.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace acedt_test {
+
+AceDtRunner::AceDtRunner(std::filesystem::path home) : home_(std::move(home)) { set_config(""); }
+
+void AceDtRunner::set_config(const std::string &body) {
+    std::ofstream out(config_path(), std::ios::trunc);
+    out << "apiVersion: config.dt.act3-ace.io/v1alpha1\n"
+        << "kind: Configuration\n"
+        << body;
+}
+
+ProcessResult AceDtRunner::run(const std::vector<std::string> &arguments,
+                               const std::map<std::string, std::string> &extra_env) const {
+    std::vector<std::string> argv = {ACE_DT_BINARY};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+
+    std::map<std::string, std::string> env = {
+        {"HOME", home_.string()},
+        {"XDG_CONFIG_HOME", (home_ / ".config").string()},
+        {"XDG_CACHE_HOME", (home_ / ".cache").string()},
+        {"XDG_RUNTIME_DIR", (home_ / "run").string()},
+        {"ACE_DT_CONFIG", config_path().string()},
+    };
+    for (const auto &[name, value] : extra_env) {
+        env[name] = value;
+    }
+    const std::vector<std::string> unset = {"ACE_DT_VERBOSITY", "ACE_DT_PLUGIN_PATH", "DOCKER_CONFIG",
+                                            "REGISTRY_AUTH_FILE", "ACE_DT_REGISTRY_AUTH_FILE",
+                                            "ACE_DT_CACHE_PATH", "ACE_DT_CONCURRENT_HTTP"};
+    return run_process(argv, env, unset, std::chrono::seconds(120));
+}
+
+std::vector<std::pair<std::string, std::string>> parse_json_rows(const std::string &json) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    boost::system::error_code ec;
+    const boost::json::value parsed = boost::json::parse(json, ec);
+    if (ec || !parsed.is_array()) {
+        ADD_FAILURE() << "not a JSON array: " << json;
+        return rows;
+    }
+    for (const auto &item : parsed.as_array()) {
+        const auto &object = item.as_object();
+        rows.emplace_back(std::string(object.at("reference").as_string()),
+                          std::string(object.at("digest").as_string()));
+    }
+    return rows;
+}
+
+}  // namespace acedt_test

@@ -1,0 +1,38 @@
+// Runs the real ace-dt binary in an isolated environment: its own HOME,
+// XDG directories and configuration file, and none of the caller's ace-dt
+// or registry credential variables.
+#pragma once
+
+#include <acedt_test/process.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace acedt_test {
+
+class AceDtRunner {
+public:
+    // `home` must exist; the runner writes its configuration file there.
+    explicit AceDtRunner(std::filesystem::path home);
+
+    // Replaces the configuration file (YAML body below apiVersion and kind).
+    void set_config(const std::string &body);
+
+    ProcessResult run(const std::vector<std::string> &arguments,
+                      const std::map<std::string, std::string> &extra_env = {}) const;
+
+    const std::filesystem::path &home() const { return home_; }
+    std::filesystem::path config_path() const { return home_ / "config.yaml"; }
+
+private:
+    std::filesystem::path home_;
+};
+
+// Rows of `mirror diff -o json` output as (reference, digest) pairs, in
+// output order. Fails the current test when the text is not such an array.
+std::vector<std::pair<std::string, std::string>> parse_json_rows(const std::string &json);
+
+}  // namespace acedt_test

@@ -1,0 +1,335 @@
+// Traversal of mirror artifacts stored in OCI layouts written by the test.
+#include "mirror_artifact.hpp"
+#include "traversal.hpp"
+
+#include <acedt/oci/error.hpp>
+#include <acedt/oci/source.hpp>
+#include <acedt_test/layout_builder.hpp>
+#include <acedt_test/temp_dir.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+namespace acedt::mirror_diff {
+namespace {
+
+using acedt_test::Blob;
+using acedt_test::Entry;
+using acedt_test::Flavor;
+using acedt_test::LayoutBuilder;
+using acedt_test::MirrorOptions;
+using acedt_test::sourced;
+
+// Counts fetches per digest, to check that nothing is fetched twice and
+// image manifests are never fetched.
+class CountingSource : public oci::ManifestSource {
+public:
+    explicit CountingSource(std::unique_ptr<oci::ManifestSource> inner) : inner_(std::move(inner)) {}
+
+    std::string display_name() const override { return inner_->display_name(); }
+    oci::FetchedManifest fetch_root() override { return inner_->fetch_root(); }
+    oci::FetchedManifest fetch(const oci::Descriptor &descriptor) override {
+        ++fetches[descriptor.digest.str()];
+        return inner_->fetch(descriptor);
+    }
+
+    std::map<std::string, int> fetches;
+
+private:
+    std::unique_ptr<oci::ManifestSource> inner_;
+};
+
+class TraversalTest : public ::testing::Test {
+protected:
+    TraversalTest() : builder_(dir_.path() / "layout"), opener_(oci::ClientConfig{}, oci::ClientHooks{}) {}
+
+    std::unique_ptr<CountingSource> open(const std::string &tag) {
+        builder_.write_index();
+        return std::make_unique<CountingSource>(opener_.open("oci:" + builder_.dir().string() + ":" + tag));
+    }
+
+    std::vector<Row> list(const std::string &tag, const std::vector<std::string> &existing_tags = {},
+                          bool expand = false) {
+        ExistingSet existing;
+        for (const std::string &existing_tag : existing_tags) {
+            existing.add(*open(existing_tag));
+        }
+        auto mirror = open(tag);
+        return list_rows(*mirror, existing, ListOptions{expand}, [] { return false; });
+    }
+
+    acedt_test::TempDir dir_;
+    LayoutBuilder builder_;
+    oci::SourceOpener opener_;
+};
+
+TEST_F(TraversalTest, ListsEveryEntrySorted) {
+    const Blob busybox = builder_.add_multi_platform("busybox");
+    const Blob alpine = builder_.add_image("alpine");
+    const Blob app = builder_.add_image("app", Flavor::Docker);
+    builder_.tag(builder_.add_mirror_artifact({sourced(alpine, "docker.io/library/alpine:3.19"),
+                                               sourced(busybox, "docker.io/library/busybox:1.36"),
+                                               sourced(app, "reg.example.com/team/app:2.3.1")}),
+                 "sync");
+
+    const std::vector<Row> expected = {{"docker.io/library/alpine:3.19", alpine.digest},
+                                       {"docker.io/library/busybox:1.36", busybox.digest},
+                                       {"reg.example.com/team/app:2.3.1", app.digest}};
+    EXPECT_EQ(list("sync"), expected);
+}
+
+TEST_F(TraversalTest, SortsFirstRowToo) {
+    const Blob b = builder_.add_image("b");
+    const Blob a = builder_.add_image("a");
+    builder_.tag(builder_.add_mirror_artifact({sourced(b, "z.example.com/b:1"), sourced(a, "a.example.com/a:1")}),
+                 "sync");
+
+    const std::vector<Row> rows = list("sync");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].reference, "a.example.com/a:1");
+    EXPECT_EQ(rows[1].reference, "z.example.com/b:1");
+}
+
+TEST_F(TraversalTest, NestedArtifactIsOneRowWithoutExpand) {
+    const Blob inner_image = builder_.add_image("inner");
+    const Blob nested = builder_.add_mirror_artifact({sourced(inner_image, "docker.io/library/inner:1")});
+    const Blob top_image = builder_.add_image("top");
+    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/base:sync-12"),
+                                               sourced(top_image, "docker.io/library/top:1")}),
+                 "sync");
+
+    const auto mirror = open("sync");
+    const std::vector<Row> rows = list_rows(*mirror, ExistingSet{}, ListOptions{false}, {});
+    const std::vector<Row> expected = {{"docker.io/library/top:1", top_image.digest},
+                                       {"reg.example.com/mirror/base:sync-12", nested.digest}};
+    EXPECT_EQ(rows, expected);
+    EXPECT_TRUE(mirror->fetches.empty()) << "nothing below the root is fetched without --expand";
+}
+
+TEST_F(TraversalTest, ExpandReplacesNestedArtifactsAtAnyDepth) {
+    const Blob deepest = builder_.add_image("deepest");
+    const Blob level2 = builder_.add_mirror_artifact({sourced(deepest, "docker.io/library/deepest:1")});
+    const Blob middle = builder_.add_multi_platform("middle");
+    const Blob level1 = builder_.add_mirror_artifact(
+        {sourced(level2, "reg.example.com/mirror/l2:1"), sourced(middle, "docker.io/library/middle:1")});
+    const Blob top = builder_.add_image("top");
+    builder_.tag(builder_.add_mirror_artifact(
+                     {sourced(level1, "reg.example.com/mirror/l1:1"), sourced(top, "docker.io/library/top:1")}),
+                 "sync");
+
+    const std::vector<Row> expected = {{"docker.io/library/deepest:1", deepest.digest},
+                                       {"docker.io/library/middle:1", middle.digest},
+                                       {"docker.io/library/top:1", top.digest}};
+    EXPECT_EQ(list("sync", {}, true), expected);
+}
+
+TEST_F(TraversalTest, IndexFallbackEntriesCountAsEntries) {
+    const Blob multi = builder_.add_multi_platform("multi");
+    const Blob image = builder_.add_image("image");
+    const Blob nested_image = builder_.add_image("nested-image");
+    const Blob nested = builder_.add_mirror_artifact({sourced(nested_image, "docker.io/library/n:1")},
+                                                     MirrorOptions{.index_fallback = true});
+    builder_.tag(builder_.add_mirror_artifact({sourced(multi, "docker.io/library/multi:1"),
+                                               sourced(image, "docker.io/library/image:1"),
+                                               sourced(nested, "reg.example.com/mirror/n:1")},
+                                              MirrorOptions{.index_fallback = true}),
+                 "sync");
+
+    const std::vector<Row> plain = {{"docker.io/library/image:1", image.digest},
+                                    {"docker.io/library/multi:1", multi.digest},
+                                    {"reg.example.com/mirror/n:1", nested.digest}};
+    EXPECT_EQ(list("sync"), plain);
+
+    const std::vector<Row> expanded = {{"docker.io/library/image:1", image.digest},
+                                       {"docker.io/library/multi:1", multi.digest},
+                                       {"docker.io/library/n:1", nested_image.digest}};
+    EXPECT_EQ(list("sync", {}, true), expanded);
+}
+
+TEST_F(TraversalTest, ReferenceFallsBackToRefNameThenEmpty) {
+    const Blob with_ref_name = builder_.add_image("ref-name");
+    const Blob bare = builder_.add_image("bare");
+    Entry ref_name_only{with_ref_name, {{"org.opencontainers.image.ref.name", "docker.io/library/r:1"}}, {}};
+    Entry no_annotations{bare, {}, {}};
+    builder_.tag(builder_.add_mirror_artifact({ref_name_only, no_annotations}), "sync");
+
+    const std::vector<Row> expected = {{"", bare.digest}, {"docker.io/library/r:1", with_ref_name.digest}};
+    EXPECT_EQ(list("sync"), expected);
+}
+
+TEST_F(TraversalTest, TwoReferencesToOneDigestAreTwoRows) {
+    const Blob tool = builder_.add_image("tool");
+    builder_.tag(builder_.add_mirror_artifact({sourced(tool, "ghcr.io/org/tool:v1"),
+                                               sourced(tool, "ghcr.io/org/tool:latest"),
+                                               sourced(tool, "ghcr.io/org/tool:v1")}),
+                 "sync");
+
+    const std::vector<Row> expected = {{"ghcr.io/org/tool:latest", tool.digest}, {"ghcr.io/org/tool:v1", tool.digest}};
+    EXPECT_EQ(list("sync"), expected);
+}
+
+TEST_F(TraversalTest, PreviousSyncRemovesSharedEntries) {
+    const Blob kept = builder_.add_image("kept");
+    const Blob added = builder_.add_image("added");
+    const Blob shared_multi = builder_.add_multi_platform("shared");
+    builder_.tag(builder_.add_mirror_artifact({sourced(kept, "docker.io/library/kept:1"),
+                                               sourced(shared_multi, "docker.io/library/shared:1")}),
+                 "sync-44");
+    builder_.tag(builder_.add_mirror_artifact({sourced(kept, "docker.io/library/kept:1"),
+                                               sourced(shared_multi, "docker.io/library/shared:1"),
+                                               sourced(added, "docker.io/library/added:1")}),
+                 "sync-45");
+
+    const std::vector<Row> expected = {{"docker.io/library/added:1", added.digest}};
+    EXPECT_EQ(list("sync-45", {"sync-44"}), expected);
+}
+
+TEST_F(TraversalTest, PlatformManifestExistsWhenWholeIndexExists) {
+    // The mirror holds one platform's manifest taken out of an index; the
+    // destination holds the whole multi-platform index.
+    const Blob amd64 = builder_.add_image("amd64");
+    const Blob arm64 = builder_.add_image("arm64");
+    Entry amd64_entry{amd64, {}, std::make_pair(std::string("linux"), std::string("amd64"))};
+    Entry arm64_entry{arm64, {}, std::make_pair(std::string("linux"), std::string("arm64"))};
+    builder_.tag(builder_.add_index({amd64_entry, arm64_entry}), "destination");
+    const Blob other = builder_.add_image("other");
+    builder_.tag(builder_.add_mirror_artifact({sourced(amd64, "docker.io/library/busybox:1.36"),
+                                               sourced(other, "docker.io/library/other:1")}),
+                 "sync");
+
+    const std::vector<Row> expected = {{"docker.io/library/other:1", other.digest}};
+    EXPECT_EQ(list("sync", {"destination"}), expected);
+}
+
+TEST_F(TraversalTest, ExpandFiltersNestedEntriesAgainstExisting) {
+    const Blob old_image = builder_.add_image("old");
+    const Blob new_image = builder_.add_image("new");
+    const Blob nested = builder_.add_mirror_artifact(
+        {sourced(old_image, "docker.io/library/old:1"), sourced(new_image, "docker.io/library/new:1")});
+    builder_.tag(builder_.add_mirror_artifact({sourced(old_image, "docker.io/library/old:1")}), "previous");
+    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/n:1")}), "sync");
+
+    const std::vector<Row> expected = {{"docker.io/library/new:1", new_image.digest}};
+    EXPECT_EQ(list("sync", {"previous"}, true), expected);
+}
+
+TEST_F(TraversalTest, ExistingSetDescendsThroughNestedAndFallbackIndexes) {
+    const Blob deep = builder_.add_image("deep");
+    const Blob nested = builder_.add_mirror_artifact({sourced(deep, "docker.io/library/deep:1")});
+    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/n:1")}, MirrorOptions{.index_fallback = true}),
+                 "previous");
+    const Blob fresh = builder_.add_image("fresh");
+    builder_.tag(builder_.add_mirror_artifact(
+                     {sourced(deep, "docker.io/library/deep:1"), sourced(fresh, "docker.io/library/fresh:1")}),
+                 "sync");
+
+    const std::vector<Row> expected = {{"docker.io/library/fresh:1", fresh.digest}};
+    EXPECT_EQ(list("sync", {"previous"}), expected);
+}
+
+TEST_F(TraversalTest, SharedNestedArtifactFetchedOnce) {
+    const Blob image = builder_.add_image("image");
+    const Blob shared = builder_.add_mirror_artifact({sourced(image, "docker.io/library/image:1")});
+    const Blob parent_a = builder_.add_mirror_artifact({sourced(shared, "reg.example.com/mirror/shared:1")});
+    const Blob parent_b = builder_.add_mirror_artifact({sourced(shared, "reg.example.com/mirror/shared:2")});
+    const Blob plain = builder_.add_image("plain");
+    builder_.tag(builder_.add_mirror_artifact({sourced(parent_a, "reg.example.com/mirror/a:1"),
+                                               sourced(parent_b, "reg.example.com/mirror/b:1"),
+                                               sourced(plain, "docker.io/library/plain:1")}),
+                 "sync");
+
+    const auto mirror = open("sync");
+    const std::vector<Row> rows = list_rows(*mirror, ExistingSet{}, ListOptions{true}, {});
+    EXPECT_EQ(rows.size(), 2u);
+    EXPECT_EQ(mirror->fetches[shared.digest], 1);
+    EXPECT_EQ(mirror->fetches.count(image.digest), 0u) << "image manifests are never fetched";
+    EXPECT_EQ(mirror->fetches.count(plain.digest), 0u) << "image manifests are never fetched";
+}
+
+TEST_F(TraversalTest, RootThatIsAnImageIsRejected) {
+    builder_.tag(builder_.add_image("lonely"), "image");
+    try {
+        list("image");
+        FAIL() << "expected an error";
+    } catch (const oci::Error &e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find(":image is not a mirror artifact"), std::string::npos) << message;
+        EXPECT_NE(message.find("an image manifest"), std::string::npos) << message;
+    }
+}
+
+TEST_F(TraversalTest, RootThatIsPlainIndexIsRejected) {
+    builder_.tag(builder_.add_multi_platform("plain"), "plain");
+    try {
+        list("plain");
+        FAIL() << "expected an error";
+    } catch (const oci::Error &e) {
+        EXPECT_NE(std::string(e.what()).find("an index without artifactType"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(TraversalTest, CorruptedNestedManifestFailsWithBothDigests) {
+    const Blob image = builder_.add_image("image");
+    const Blob nested = builder_.add_mirror_artifact({sourced(image, "docker.io/library/image:1")});
+    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/n:1")}), "sync");
+
+    const std::string hex = nested.digest.substr(std::string("sha256:").size());
+    const std::filesystem::path blob = builder_.dir() / "blobs" / "sha256" / hex;
+    std::string content;
+    {
+        std::ifstream in(blob, std::ios::binary);
+        content.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    content[content.size() / 2] = content[content.size() / 2] == 'a' ? 'b' : 'a';
+    std::ofstream(blob, std::ios::binary | std::ios::trunc) << content;
+
+    try {
+        list("sync", {}, true);
+        FAIL() << "expected a digest mismatch";
+    } catch (const oci::Error &e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find(nested.digest), std::string::npos) << message;
+        EXPECT_NE(message.find(oci::Digest::sha256_of(content).str()), std::string::npos) << message;
+        EXPECT_NE(message.find("reg.example.com/mirror/n:1"), std::string::npos) << "names the path: " << message;
+    }
+}
+
+TEST_F(TraversalTest, NestingDeeperThanLimitIsRejected) {
+    // The root plus kMaxNestingDepth + 1 nested levels.
+    Blob current = builder_.add_image("bottom");
+    for (int level = 0; level <= kMaxNestingDepth + 1; ++level) {
+        current = builder_.add_mirror_artifact({sourced(current, "reg.example.com/level:" + std::to_string(level))});
+    }
+    builder_.tag(current, "deep");
+
+    try {
+        list("deep", {}, true);
+        FAIL() << "expected a nesting error";
+    } catch (const oci::Error &e) {
+        EXPECT_NE(std::string(e.what()).find("nested more than 8 levels"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(TraversalTest, NestingAtLimitIsAccepted) {
+    // The root plus kMaxNestingDepth nested levels.
+    Blob current = builder_.add_image("bottom");
+    for (int level = 0; level <= kMaxNestingDepth; ++level) {
+        current = builder_.add_mirror_artifact({sourced(current, "reg.example.com/level:" + std::to_string(level))});
+    }
+    builder_.tag(current, "deep");
+
+    const std::vector<Row> rows = list("deep", {}, true);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].reference, "reg.example.com/level:0");
+}
+
+TEST_F(TraversalTest, InterruptStopsTraversal) {
+    builder_.tag(builder_.add_mirror_artifact({sourced(builder_.add_image("x"), "docker.io/library/x:1")}), "sync");
+    const auto mirror = open("sync");
+    EXPECT_THROW(list_rows(*mirror, ExistingSet{}, ListOptions{}, [] { return true; }), oci::InterruptedError);
+}
+
+}  // namespace
+}  // namespace acedt::mirror_diff
