@@ -5,6 +5,13 @@
 namespace acedt_test {
 namespace {
 
+// Options of a gather run with --index-fallback.
+MirrorOptions index_fallback() {
+    MirrorOptions options;
+    options.index_fallback = true;
+    return options;
+}
+
 std::vector<Entry> sync45_entries(const SyncFixture &f) {
     return {
         sourced(f.busybox, "docker.io/library/busybox:1.36"),
@@ -71,7 +78,7 @@ SyncFixture build_sync_fixture(LayoutBuilder &builder) {
     f.sync44 = builder.add_mirror_artifact({sourced(f.alpine, "docker.io/library/alpine:3.19"),
                                             sourced(f.busybox, "docker.io/library/busybox:1.36"),
                                             sourced(f.app, "reg.example.com/team/app:2.3.1")});
-    f.fallback = builder.add_mirror_artifact(sync45_entries(f), MirrorOptions{.index_fallback = true});
+    f.fallback = builder.add_mirror_artifact(sync45_entries(f), index_fallback());
 
     builder.tag(f.sync45, "sync-45");
     builder.tag(f.sync44, "sync-44");

@@ -22,6 +22,13 @@ using acedt_test::LayoutBuilder;
 using acedt_test::MirrorOptions;
 using acedt_test::sourced;
 
+// Options of a gather run with --index-fallback.
+MirrorOptions index_fallback() {
+    MirrorOptions options;
+    options.index_fallback = true;
+    return options;
+}
+
 // Counts fetches per digest, to check that nothing is fetched twice and
 // image manifests are never fetched.
 class CountingSource : public oci::ManifestSource {
@@ -130,11 +137,11 @@ TEST_F(TraversalTest, IndexFallbackEntriesCountAsEntries) {
     const Blob image = builder_.add_image("image");
     const Blob nested_image = builder_.add_image("nested-image");
     const Blob nested = builder_.add_mirror_artifact({sourced(nested_image, "docker.io/library/n:1")},
-                                                     MirrorOptions{.index_fallback = true});
+                                                     index_fallback());
     builder_.tag(builder_.add_mirror_artifact({sourced(multi, "docker.io/library/multi:1"),
                                                sourced(image, "docker.io/library/image:1"),
                                                sourced(nested, "reg.example.com/mirror/n:1")},
-                                              MirrorOptions{.index_fallback = true}),
+                                              index_fallback()),
                  "sync");
 
     const std::vector<Row> plain = {{"docker.io/library/image:1", image.digest},
@@ -218,7 +225,7 @@ TEST_F(TraversalTest, ExpandFiltersNestedEntriesAgainstExisting) {
 TEST_F(TraversalTest, ExistingSetDescendsThroughNestedAndFallbackIndexes) {
     const Blob deep = builder_.add_image("deep");
     const Blob nested = builder_.add_mirror_artifact({sourced(deep, "docker.io/library/deep:1")});
-    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/n:1")}, MirrorOptions{.index_fallback = true}),
+    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/n:1")}, index_fallback()),
                  "previous");
     const Blob fresh = builder_.add_image("fresh");
     builder_.tag(builder_.add_mirror_artifact(

@@ -1,0 +1,60 @@
+// The shared configuration that the host reads and hands to plugins.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace acedt::host::config {
+
+inline constexpr const char* kApiVersion = "config.dt.act3-ace.io/v1alpha1";
+inline constexpr const char* kKind = "Configuration";
+
+inline constexpr std::int64_t kDefaultConcurrentHttp = 25;
+inline constexpr std::int64_t kMaxConcurrentHttp = 1000;
+
+/// Keys that the host does not know, in file order, converted to JSON so
+/// that plugins receive them unchanged.
+using UnknownKeys = boost::json::object;
+
+/// Settings for one registry host, under registryConfig.registries.<host>.
+struct RegistrySettings {
+    std::vector<std::string> endpoints;  // each starts with http:// or https://
+    /// Regular expression and replacement pairs, in file order.
+    std::vector<std::pair<std::string, std::string>> rewrite_pull;
+    bool noncompliant = false;
+    UnknownKeys unknown;
+};
+
+/// Settings for one endpoint URL, under registryConfig.endpointConfig.<url>.
+struct EndpointSettings {
+    bool insecure_skip_verify = false;  // tls.insecureSkipVerify
+    UnknownKeys tls_unknown;
+    std::string supports_referrers = "auto";  // one of api, tag, auto
+    UnknownKeys unknown;
+};
+
+/// The registryConfig section; both maps keep file order.
+struct RegistryConfig {
+    std::vector<std::pair<std::string, RegistrySettings>> registries;
+    std::vector<std::pair<std::string, EndpointSettings>> endpoints;
+    UnknownKeys unknown;
+};
+
+/// The effective configuration: defaults, then one file, then environment
+/// overrides.
+struct Configuration {
+    std::string api_version = kApiVersion;
+    std::string kind = kKind;
+    std::string cache_path;
+    std::int64_t concurrent_http = kDefaultConcurrentHttp;
+    std::string registry_auth_file;
+    RegistryConfig registry_config;
+    UnknownKeys unknown;
+};
+
+}  // namespace acedt::host::config

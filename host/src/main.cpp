@@ -1,0 +1,3 @@
+#include "cli/application.hpp"
+
+int main(int argc, char** argv) { return acedt::host::cli::run_main(argc, argv); }

@@ -1,0 +1,12 @@
+// The host side of the plugin ABI: the table of functions plugins call.
+#pragma once
+
+#include <ace_dt/plugin.h>
+
+namespace acedt::host::plugins {
+
+/// The table passed to every entry function. It lives for the whole
+/// process.
+const ace_dt_host_api& host_api_table();
+
+}  // namespace acedt::host::plugins
