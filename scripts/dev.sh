@@ -52,7 +52,7 @@ build() {
 }
 
 run_demo() {
-    "$build_dir/bin/ace-dt" mirror diff "oci:$repo_root/examples/sync-45:sync-45" --expand
+    "$build_dir/bin/ace-dt" mirror diff "oci:$repo_root/examples/sync-45:sync-45"
 }
 
 run_tests() {

@@ -25,6 +25,12 @@
  * Append new members at the end, under a comment naming the minor version
  * that added them, and bump ACE_DT_ABI_MINOR.
  *
+ * Arrays
+ * ------
+ * The host steps through an array of tables using the struct_size of its
+ * first element as the stride, so every element of one array must carry the
+ * same struct_size.
+ *
  * Strings
  * -------
  * Every `const char *` is NUL-terminated UTF-8. Unless a comment says
@@ -137,7 +143,11 @@ typedef struct ace_dt_command {
      * parent groups ("mirror") are created by the host and shared between
      * plugins. Required. */
     const char *path;
-    const char *usage;      /* "diff MIRROR-ARTIFACT [EXISTING-IMAGE...]"; may be NULL */
+    /* Usage line, such as "ace-dt mirror diff MIRROR-ARTIFACT [EXISTING-IMAGE...]"
+     * or the shorter "diff MIRROR-ARTIFACT [EXISTING-IMAGE...]", to which
+     * the host prefixes the parent groups. The host appends " [flags]"
+     * once. NULL: the host builds the line from the path and positionals. */
+    const char *usage;
     const char *short_help; /* one line; required */
     const char *long_help;  /* paragraphs; may be NULL */
     const char *examples;   /* free text shown under "Examples:"; may be NULL */
@@ -224,7 +234,7 @@ typedef struct ace_dt_host_api {
     int (*write_stdout)(ace_dt_context *ctx, const char *data, size_t size);
 
     /* 1 once the user has pressed Ctrl-C (SIGINT) or sent SIGTERM, else 0.
-     * A command that sees 1 should stop soon and return
+     * A command that gets 1 should stop soon and return
      * ACE_DT_EXIT_INTERRUPTED. Thread-safe and cheap to poll. */
     int (*interrupted)(ace_dt_context *ctx);
 

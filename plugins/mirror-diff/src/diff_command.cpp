@@ -12,11 +12,6 @@
 namespace acedt::mirror_diff {
 namespace {
 
-struct Outputs {
-    std::vector<OutputSpec> specs;
-    std::vector<std::string> rendered;
-};
-
 std::vector<OutputSpec> read_output_specs(const ace_dt::Context &context) {
     try {
         std::vector<OutputSpec> specs = parse_output_specs(context.flag_string_list("output"));

@@ -1,4 +1,5 @@
-// What makes an OCI index a mirror artifact, and how to read its entries.
+// Mirror artifacts: the test that marks an OCI index as one, and access to
+// its entries and their references.
 #pragma once
 
 #include <acedt/oci/descriptor.hpp>

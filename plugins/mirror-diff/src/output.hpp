@@ -45,10 +45,10 @@ void check_output_paths(const std::vector<OutputSpec> &specs);
 //   csv:   RFC 4180, header reference,digest, CRLF line ends.
 std::string render(Format format, const std::vector<Row> &rows);
 
-// Replaces the file at `path` with `content` whole: writes a temporary file
-// in the same directory, flushes it to disk, and renames it over the
-// target, so readers never see a partial file and a failure leaves the old
-// file as it was. Throws std::runtime_error naming the path.
+// Replaces the file at `path` with `content` whole. The content goes to a
+// temporary file in the same directory, which is flushed to disk and
+// renamed over the target. Readers never see a partial file, and a failure
+// leaves the old file as it was. Throws std::runtime_error naming the path.
 void write_file_atomically(const std::filesystem::path &path, std::string_view content);
 
 }  // namespace acedt::mirror_diff

@@ -69,9 +69,9 @@ public:
     std::vector<Row> rows() const { return {rows_.begin(), rows_.end()}; }
 
 private:
-    // Lists the entries of `entry` in its place when it is a mirror
-    // artifact; returns false when it is anything else and should be a row
-    // itself. Only index descriptors are fetched.
+    // Collects the entries of a nested mirror artifact in its place and
+    // returns true. Returns false for any other entry, which becomes a row.
+    // Only index descriptors are fetched.
     bool expand_nested(const oci::Descriptor &entry, const std::string &trail, int depth) {
         if (!oci::media_type::is_index(entry.media_type)) {
             return false;

@@ -13,10 +13,10 @@
 
 namespace acedt::mirror_diff {
 
-// Nesting of indexes below a root that the traversal follows. Gather nests
-// one level per re-gathered artifact, so real artifacts stay far below this;
-// deeper input is hand-made or hostile and is rejected instead of risking
-// unbounded recursion.
+// Maximum nesting of indexes below a root. Gather adds one level each time
+// an artifact is gathered again, so real artifacts stay far below this.
+// Deeper input is hand-made and is rejected rather than risking unbounded
+// recursion.
 inline constexpr int kMaxNestingDepth = 8;
 
 // One output row: the reference an image was gathered from (possibly

@@ -194,8 +194,8 @@ TEST_F(TraversalTest, PreviousSyncRemovesSharedEntries) {
 }
 
 TEST_F(TraversalTest, PlatformManifestExistsWhenWholeIndexExists) {
-    // The mirror holds one platform's manifest taken out of an index; the
-    // destination holds the whole multi-platform index.
+    // The mirror contains one platform's manifest taken out of an index,
+    // and the destination contains the whole multi-platform index.
     const Blob amd64 = builder_.add_image("amd64");
     const Blob arm64 = builder_.add_image("arm64");
     Entry amd64_entry{amd64, {}, std::make_pair(std::string("linux"), std::string("amd64"))};
