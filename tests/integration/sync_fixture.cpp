@@ -46,17 +46,17 @@ std::vector<ExpectedRow> SyncFixture::sync45_rows() const {
 }
 
 std::vector<ExpectedRow> SyncFixture::sync45_expanded_rows() const {
-    return sorted({
-        {"docker.io/library/busybox:1.36", busybox.digest},
-        {"docker.io/library/alpine:3.19", alpine.digest},
-        {"reg.example.com/team/app:2.3.1", app.digest},
-        {"quay.io/prometheus/node-exporter:v1.7.0", node_exporter.digest},
-        {"ghcr.io/org/tool:v1", tool.digest},
-        {"ghcr.io/org/tool:latest", tool.digest},
-        {"", unnamed.digest},
-        {"docker.io/library/nginx:1.25", nginx.digest},
-        {"docker.io/library/redis:7", redis.digest},
-    });
+    // --expand replaces the outer nested artifact by its image and by the
+    // image of the inner artifact nested in it.
+    std::vector<ExpectedRow> rows;
+    for (const ExpectedRow &row : sync45_rows()) {
+        if (row.second != outer.digest) {
+            rows.push_back(row);
+        }
+    }
+    rows.emplace_back("docker.io/library/nginx:1.25", nginx.digest);
+    rows.emplace_back("docker.io/library/redis:7", redis.digest);
+    return sorted(rows);
 }
 
 SyncFixture build_sync_fixture(LayoutBuilder &builder) {
