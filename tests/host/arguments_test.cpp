@@ -23,11 +23,16 @@ TEST(NormalizeArguments, VerbosityWithLevel) {
 }
 
 TEST(NormalizeArguments, BareVerbosityMeansWarn) {
-    EXPECT_EQ(normalize_arguments({"-v", "mirror", "diff"}).parsed, (Arguments{"--verbosity=warn", "mirror", "diff"}));
     EXPECT_EQ(normalize_arguments({"diff", "-v"}).parsed, (Arguments{"diff", "--verbosity=warn"}));
     EXPECT_EQ(normalize_arguments({"--verbosity", "-r"}).parsed, (Arguments{"--verbosity=warn", "-r"}));
+}
+
+// A word after -v is its value even when it is no valid level, so that a
+// typo fails as an invalid verbosity instead of becoming a positional.
+TEST(NormalizeArguments, VerbosityTakesNextWord) {
+    EXPECT_EQ(normalize_arguments({"-v", "infoo", "mirror"}).parsed, (Arguments{"--verbosity=infoo", "mirror"}));
     EXPECT_EQ(normalize_arguments({"-v", "reg.example.com/a:b"}).parsed,
-              (Arguments{"--verbosity=warn", "reg.example.com/a:b"}));
+              (Arguments{"--verbosity=reg.example.com/a:b"}));
 }
 
 TEST(NormalizeArguments, SplitsAtFirstDoubleDash) {

@@ -18,23 +18,39 @@ void AceDtRunner::set_config(const std::string &body) {
 
 ProcessResult AceDtRunner::run(const std::vector<std::string> &arguments,
                                const std::map<std::string, std::string> &extra_env) const {
+    ProcessOptions options = process_options();
+    for (const auto &[name, value] : extra_env) {
+        options.env_overrides[name] = value;
+    }
+    return run_process_with(command_line(arguments), options);
+}
+
+ProcessResult AceDtRunner::run_in(const std::filesystem::path &directory,
+                                  const std::vector<std::string> &arguments) const {
+    ProcessOptions options = process_options();
+    options.working_directory = directory;
+    return run_process_with(command_line(arguments), options);
+}
+
+std::vector<std::string> AceDtRunner::command_line(const std::vector<std::string> &arguments) const {
     std::vector<std::string> argv = {ACE_DT_BINARY};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
+    return argv;
+}
 
-    std::map<std::string, std::string> env = {
+ProcessOptions AceDtRunner::process_options() const {
+    ProcessOptions options;
+    options.env_overrides = {
         {"HOME", home_.string()},
         {"XDG_CONFIG_HOME", (home_ / ".config").string()},
         {"XDG_CACHE_HOME", (home_ / ".cache").string()},
         {"XDG_RUNTIME_DIR", (home_ / "run").string()},
         {"ACE_DT_CONFIG", config_path().string()},
     };
-    for (const auto &[name, value] : extra_env) {
-        env[name] = value;
-    }
-    const std::vector<std::string> unset = {"ACE_DT_VERBOSITY", "ACE_DT_PLUGIN_PATH", "DOCKER_CONFIG",
-                                            "REGISTRY_AUTH_FILE", "ACE_DT_REGISTRY_AUTH_FILE",
-                                            "ACE_DT_CACHE_PATH", "ACE_DT_CONCURRENT_HTTP"};
-    return run_process(argv, env, unset, std::chrono::seconds(120));
+    options.env_unset = {"ACE_DT_VERBOSITY", "ACE_DT_PLUGIN_PATH", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE",
+                         "ACE_DT_REGISTRY_AUTH_FILE", "ACE_DT_CACHE_PATH", "ACE_DT_CONCURRENT_HTTP"};
+    options.timeout = std::chrono::seconds(120);
+    return options;
 }
 
 std::vector<std::pair<std::string, std::string>> parse_json_rows(const std::string &json) {

@@ -24,10 +24,16 @@ public:
     ProcessResult run(const std::vector<std::string> &arguments,
                       const std::map<std::string, std::string> &extra_env = {}) const;
 
+    // Runs in `directory` instead of the current directory.
+    ProcessResult run_in(const std::filesystem::path &directory, const std::vector<std::string> &arguments) const;
+
     const std::filesystem::path &home() const { return home_; }
     std::filesystem::path config_path() const { return home_ / "config.yaml"; }
 
 private:
+    std::vector<std::string> command_line(const std::vector<std::string> &arguments) const;
+    ProcessOptions process_options() const;
+
     std::filesystem::path home_;
 };
 

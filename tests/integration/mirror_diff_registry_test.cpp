@@ -266,6 +266,43 @@ TEST_F(MirrorDiffRegistryTest, BadOutputRejectedBeforeNetwork) {
     EXPECT_NE(missing_dir.err.find("does not exist"), std::string::npos) << missing_dir.err;
 }
 
+TEST_F(MirrorDiffRegistryTest, DeviceOutputIsWrittenNotReplaced) {
+    const ProcessResult json = run_ok({"mirror", "diff", remote("sync-45"), "-o", "json"});
+    const ProcessResult to_device = run_ok({"mirror", "diff", remote("sync-45"), "-o", "json=/dev/stdout"});
+    EXPECT_EQ(to_device.out, json.out);
+    EXPECT_TRUE(fs::is_symlink("/dev/stdout") || fs::is_character_file("/dev/stdout"));
+
+    const ProcessResult to_null = run_ok({"mirror", "diff", remote("sync-45"), "-o", "json=/dev/null"});
+    EXPECT_EQ(to_null.out, "");
+    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
+TEST_F(MirrorDiffRegistryTest, TwoOutputsToStdoutRejected) {
+    const ProcessResult result = runner_.run({"mirror", "diff", remote("sync-45"), "-o", "json,csv"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("standard output"), std::string::npos) << result.err;
+}
+
+TEST_F(MirrorDiffRegistryTest, LayoutWithoutPrefixGetsHint) {
+    // "layout:sync-45" parses as a Docker Hub reference; with a directory of
+    // that name present, the run must stop before any request and say how
+    // to name the layout.
+    const ProcessResult result = runner_.run_in(shared_->builder->dir().parent_path(),
+                                                {"mirror", "diff", "layout:sync-45"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("write oci:layout:sync-45"), std::string::npos) << result.err;
+}
+
+TEST_F(MirrorDiffRegistryTest, VerbosityTypoMakesNoRequest) {
+    const ProcessResult result = runner_.run({"mirror", "diff", layout("sync-45"), "-v", "infoo"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("infoo"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("docker.io"), std::string::npos) << result.err;
+}
+
 TEST_F(MirrorDiffRegistryTest, RecursiveIsRejectedClearly) {
     const ProcessResult result = runner_.run({"mirror", "diff", "-r", remote("sync-45")});
     EXPECT_EQ(result.exit_code, 2);

@@ -188,20 +188,24 @@ TEST_F(AbiTest, VerbosityOptionForms) {
 }
 
 TEST_F(AbiTest, BareVerbosityMeansWarn) {
-    // The environment sets debug. A bare -v overrides it with warn and
-    // leaves the next word to the command line.
-    const auto before_command = run({"-v", "test", "echo", "a"}, {{"ACE_DT_VERBOSITY", "debug"}});
-    ASSERT_EQ(before_command.exit_code, 0) << before_command.err;
-    EXPECT_EQ(echo_value(before_command.out, "verbosity"), "4");
-
-    const auto before_positional = run({"test", "echo", "-v", "a"}, {{"ACE_DT_VERBOSITY", "debug"}});
-    ASSERT_EQ(before_positional.exit_code, 0) << before_positional.err;
-    EXPECT_EQ(echo_value(before_positional.out, "verbosity"), "4");
-    EXPECT_EQ(echo_value(before_positional.out, "positionals"), "a");
+    // The environment sets debug. A bare -v, followed by an option or by
+    // nothing, overrides it with warn.
+    const auto before_option = run({"test", "echo", "a", "-v", "--recursive"}, {{"ACE_DT_VERBOSITY", "debug"}});
+    ASSERT_EQ(before_option.exit_code, 0) << before_option.err;
+    EXPECT_EQ(echo_value(before_option.out, "verbosity"), "4");
 
     const auto at_end = run({"test", "echo", "a", "--verbosity"}, {{"ACE_DT_VERBOSITY", "debug"}});
     ASSERT_EQ(at_end.exit_code, 0) << at_end.err;
     EXPECT_EQ(echo_value(at_end.out, "verbosity"), "4");
+}
+
+TEST_F(AbiTest, VerbosityTypoIsUsageError) {
+    // The word after -v is its value: a typo must not become a positional
+    // argument, which a command would read as an image reference.
+    const auto typo = run({"test", "echo", "-v", "infoo", "a"});
+    EXPECT_EQ(typo.exit_code, 2);
+    EXPECT_EQ(typo.out, "");
+    EXPECT_NE(typo.err.find("infoo"), std::string::npos) << typo.err;
 }
 
 TEST_F(AbiTest, VerbosityPerPlugin) {

@@ -1,7 +1,5 @@
 #include "cli/arguments.hpp"
 
-#include "logging/verbosity.hpp"
-
 namespace acedt::host::cli {
 
 namespace {
@@ -22,9 +20,13 @@ SplitArguments normalize_arguments(const std::vector<std::string>& arguments) {
             break;
         }
 
+        // The next word is the value unless it is an option. A word that is
+        // not a valid level fails as an invalid verbosity; taking it as a
+        // positional instead would turn a typo such as "-v infoo" into an
+        // image reference and a request to Docker Hub.
         if (argument == "-v" || argument == "--verbosity") {
-            const bool has_level = index + 1 < arguments.size() && logging::is_level_spec(arguments[index + 1]);
-            if (has_level) {
+            const bool has_value = index + 1 < arguments.size() && !starts_with(arguments[index + 1], "-");
+            if (has_value) {
                 split.parsed.push_back(kVerbosityPrefix + arguments[index + 1]);
                 ++index;
             } else {

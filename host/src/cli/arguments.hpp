@@ -14,10 +14,9 @@ struct SplitArguments {
 
 /// Prepares arguments (without the program name) for CLI11:
 ///  - -v and --verbosity take an optional value, which CLI11 cannot
-///    express. Followed by something that is not a level spec (an alias, a
-///    number, PLUGIN=LEVEL, or a comma-separated list of those), they
-///    become --verbosity=warn. -vLEVEL and -v=LEVEL become
-///    --verbosity=LEVEL.
+///    express. They take the next word as the value unless it starts with
+///    '-' or there is none, in which case they become --verbosity=warn.
+///    -vLEVEL and -v=LEVEL become --verbosity=LEVEL.
 ///  - Everything after the first "--" goes to `trailing`. CLI11 ends a
 ///    subcommand at "--" once its required positionals are filled, so the
 ///    host hands these to the command itself.

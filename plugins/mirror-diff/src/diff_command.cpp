@@ -29,28 +29,41 @@ oci::ClientHooks make_hooks(const ace_dt::Context &context) {
     return hooks;
 }
 
+struct Sources {
+    std::unique_ptr<oci::ManifestSource> mirror;
+    std::vector<std::unique_ptr<oci::ManifestSource>> existing;
+};
+
+// Opens every source before any network access, so that a malformed
+// argument is a usage error that costs no request.
+Sources open_sources(oci::SourceOpener &opener, const std::vector<std::string> &arguments) {
+    try {
+        Sources sources;
+        sources.mirror = opener.open(arguments.front());
+        for (std::size_t i = 1; i < arguments.size(); ++i) {
+            sources.existing.push_back(opener.open(arguments[i]));
+        }
+        return sources;
+    } catch (const oci::Error &e) {
+        throw ace_dt::CommandError(e.what(), ACE_DT_EXIT_USAGE);
+    }
+}
+
 std::vector<Row> compute_rows(const ace_dt::Context &context, const std::vector<std::string> &arguments,
                               bool expand) {
     oci::SourceOpener opener(oci::ClientConfig::from_json(context.config_json()), make_hooks(context));
-
-    // Open every source first, so a malformed argument fails before any
-    // network access.
-    std::unique_ptr<oci::ManifestSource> mirror = opener.open(arguments.front());
-    std::vector<std::unique_ptr<oci::ManifestSource>> existing_sources;
-    for (std::size_t i = 1; i < arguments.size(); ++i) {
-        existing_sources.push_back(opener.open(arguments[i]));
-    }
+    Sources sources = open_sources(opener, arguments);
 
     const auto interrupted = [&context] { return context.interrupted(); };
     ExistingSet existing(interrupted);
-    for (const auto &source : existing_sources) {
+    for (const auto &source : sources.existing) {
         existing.add(*source);
     }
-    if (!existing_sources.empty()) {
-        context.info("existing images hold " + std::to_string(existing.size()) + " manifests");
+    if (!sources.existing.empty()) {
+        context.info("manifests reachable from the existing images: " + std::to_string(existing.size()));
     }
 
-    return list_rows(*mirror, existing, ListOptions{expand}, interrupted);
+    return list_rows(*sources.mirror, existing, ListOptions{expand}, interrupted);
 }
 
 void write_outputs(const ace_dt::Context &context, const std::vector<OutputSpec> &specs,
@@ -58,7 +71,7 @@ void write_outputs(const ace_dt::Context &context, const std::vector<OutputSpec>
     for (const OutputSpec &spec : specs) {
         const std::string content = render(spec.format, rows);
         if (spec.path) {
-            write_file_atomically(*spec.path, content);
+            write_output_file(*spec.path, content);
             context.info("wrote " + spec.path->string());
         } else {
             context.write(content);

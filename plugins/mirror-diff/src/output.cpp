@@ -142,6 +142,89 @@ void write_all(int fd, std::string_view content, const std::filesystem::path &pa
     }
 }
 
+// Follows a symbolic link at `path`, also a dangling one, so that an output
+// replaces the file the link points to and the link stays a link.
+std::filesystem::path resolve_link(const std::filesystem::path &path) {
+    std::error_code ec;
+    if (!std::filesystem::is_symlink(path, ec)) {
+        return path;
+    }
+    const std::filesystem::path canonical = std::filesystem::canonical(path, ec);
+    if (!ec) {
+        return canonical;
+    }
+    const std::filesystem::path target = std::filesystem::read_symlink(path, ec);
+    if (ec) {
+        return path;
+    }
+    return target.is_absolute() ? target : parent_or_current(path) / target;
+}
+
+// True for an existing file that is not a regular file or a directory: a
+// device such as /dev/null, a FIFO, a socket or a terminal. Outputs are
+// written into such files directly instead of replacing them.
+bool is_special_file(const std::filesystem::path &path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
+}
+
+// Identifies the file an output goes to: device and inode when it exists,
+// else the absolute normalized path. Two -o values with one identity would
+// write the same file.
+std::string output_identity(const std::filesystem::path &path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) {
+        return "inode " + std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino);
+    }
+    std::error_code ec;
+    std::filesystem::path normalized = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    if (ec) {
+        normalized = std::filesystem::absolute(path).lexically_normal();
+    }
+    return "path " + normalized.string();
+}
+
+// The identity of standard output when it is a regular file or a pipe,
+// which a second writer would corrupt; empty for a terminal or a device.
+std::string standard_output_identity() {
+    struct stat info {};
+    if (::fstat(STDOUT_FILENO, &info) != 0 || S_ISCHR(info.st_mode)) {
+        return "";
+    }
+    return "inode " + std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino);
+}
+
+void write_into_special_file(const std::filesystem::path &path, std::string_view content) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        throw std::runtime_error("cannot open " + path.string() + " for writing: " + std::strerror(errno));
+    }
+    try {
+        write_all(fd, content, path);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+}
+
+// Gives the temporary file the mode and owner of the file it replaces, or
+// the mode a new file gets under the umask.
+void copy_mode_and_owner(int fd, const std::filesystem::path &target) {
+    struct stat info {};
+    if (::stat(target.c_str(), &info) == 0) {
+        ::fchmod(fd, info.st_mode & 07777);
+        // Only root can give a file away; elsewhere the owner stays the caller.
+        if (::fchown(fd, info.st_uid, info.st_gid) != 0) {
+            ::fchmod(fd, info.st_mode & 0777);
+        }
+        return;
+    }
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+}
+
 }  // namespace
 
 std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &values) {
@@ -150,7 +233,9 @@ std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &value
     }
 
     std::vector<OutputSpec> specs;
-    std::set<std::filesystem::path> seen_paths;
+    std::set<std::string> seen_files;
+    const std::string stdout_identity = standard_output_identity();
+    bool stdout_taken = false;
     for (const std::string &value : values) {
         const std::size_t equals = value.find('=');
         const std::string name = value.substr(0, equals);
@@ -161,19 +246,36 @@ std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &value
         }
 
         OutputSpec spec{*format, std::nullopt};
-        if (equals != std::string::npos) {
-            const std::string path = value.substr(equals + 1);
-            if (path.empty()) {
-                throw OutputSpecError("missing file name in -o " + value + ": write " + name + "=FILE, or " +
-                                      name + " alone for standard output");
+        if (equals == std::string::npos) {
+            if (stdout_taken) {
+                throw OutputSpecError("more than one -o value writes to standard output (" + value +
+                                      "): write the others to files with FORMAT=FILE");
             }
-            spec.path = path;
-            const std::filesystem::path normalized = std::filesystem::weakly_canonical(std::filesystem::absolute(path));
-            if (!seen_paths.insert(normalized).second) {
-                throw OutputSpecError("the file " + path + " is named by more than one -o value: give each output its own file");
-            }
+            stdout_taken = true;
+            specs.push_back(spec);
+            continue;
         }
+
+        const std::string path = value.substr(equals + 1);
+        if (path.empty()) {
+            throw OutputSpecError("missing file name in -o " + value + ": write " + name + "=FILE, or " + name +
+                                  " alone for standard output");
+        }
+        const std::string identity = output_identity(path);
+        if (!seen_files.insert(identity).second) {
+            throw OutputSpecError("the file " + path +
+                                  " is named by more than one -o value: give each output its own file");
+        }
+        spec.path = path;
         specs.push_back(spec);
+    }
+
+    // Standard output and a file that is standard output, in either order.
+    for (const OutputSpec &spec : specs) {
+        if (stdout_taken && spec.path && !stdout_identity.empty() && output_identity(*spec.path) == stdout_identity) {
+            throw OutputSpecError("the file " + spec.path->string() +
+                                  " is standard output, which another -o value writes too: give each output its own file");
+        }
     }
     return specs;
 }
@@ -187,7 +289,14 @@ void check_output_paths(const std::vector<OutputSpec> &specs) {
         if (std::filesystem::is_directory(path, ec)) {
             throw OutputSpecError("cannot write output to " + path.string() + ": it is a directory");
         }
-        const std::filesystem::path directory = parent_or_current(path);
+        if (is_special_file(path)) {
+            if (::access(path.c_str(), W_OK) != 0) {
+                throw OutputSpecError("cannot write output to " + path.string() + ": " + std::strerror(errno));
+            }
+            continue;
+        }
+
+        const std::filesystem::path directory = parent_or_current(resolve_link(path));
         if (!std::filesystem::is_directory(directory, ec)) {
             throw OutputSpecError("cannot write output to " + path.string() + ": directory " +
                                   directory.string() + " does not exist");
@@ -208,23 +317,25 @@ std::string render(Format format, const std::vector<Row> &rows) {
     throw std::logic_error("unknown output format");
 }
 
-void write_file_atomically(const std::filesystem::path &path, std::string_view content) {
-    std::string temp_name = (parent_or_current(path) / ("." + path.filename().string() + ".XXXXXX")).string();
+void write_output_file(const std::filesystem::path &path, std::string_view content) {
+    if (is_special_file(path)) {
+        write_into_special_file(path, content);
+        return;
+    }
+
+    const std::filesystem::path target = resolve_link(path);
+    std::string temp_name = (parent_or_current(target) / ("." + target.filename().string() + ".XXXXXX")).string();
     const int fd = ::mkstemp(temp_name.data());
     if (fd < 0) {
-        throw std::runtime_error("cannot create a temporary file next to " + path.string() + ": " +
+        throw std::runtime_error("cannot create a temporary file next to " + target.string() + ": " +
                                  std::strerror(errno));
     }
 
     try {
-        // mkstemp creates the file 0600; give it the mode a new file gets.
-        const mode_t mask = ::umask(0);
-        ::umask(mask);
-        ::fchmod(fd, 0666 & ~mask);
-
-        write_all(fd, content, path);
+        copy_mode_and_owner(fd, target);
+        write_all(fd, content, target);
         if (::fsync(fd) != 0) {
-            throw std::runtime_error("cannot flush " + path.string() + ": " + std::strerror(errno));
+            throw std::runtime_error("cannot flush " + target.string() + ": " + std::strerror(errno));
         }
     } catch (...) {
         ::close(fd);
@@ -233,10 +344,10 @@ void write_file_atomically(const std::filesystem::path &path, std::string_view c
     }
 
     ::close(fd);
-    if (::rename(temp_name.c_str(), path.c_str()) != 0) {
+    if (::rename(temp_name.c_str(), target.c_str()) != 0) {
         const int rename_errno = errno;
         ::unlink(temp_name.c_str());
-        throw std::runtime_error("cannot replace " + path.string() + ": " + std::strerror(rename_errno));
+        throw std::runtime_error("cannot replace " + target.string() + ": " + std::strerror(rename_errno));
     }
 }
 

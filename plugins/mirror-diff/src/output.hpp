@@ -29,13 +29,15 @@ public:
 
 // Parses the values of -o (each already split at commas by the host):
 // FORMAT writes to standard output, FORMAT=PATH to PATH, split at the first
-// '=' only. Rejects an unknown format, an empty path, and a file named
-// twice. An empty list means one table on standard output.
+// '=' only. Rejects an unknown format, an empty path, a file named twice
+// (also through another name or a link), and more than one output to
+// standard output. An empty list means one table on standard output.
 std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &values);
 
 // Checks, before any network access, that every output file can be
-// written: its directory exists and is writable, and the path is not a
-// directory. Throws OutputSpecError naming the path.
+// written: the path is not a directory, and either it is a writable special
+// file (a device or FIFO) or its directory exists and is writable. Throws
+// OutputSpecError naming the path.
 void check_output_paths(const std::vector<OutputSpec> &specs);
 
 // Renders rows in a format. Every format ends with a newline.
@@ -45,10 +47,13 @@ void check_output_paths(const std::vector<OutputSpec> &specs);
 //   csv:   RFC 4180, header reference,digest, CRLF line ends.
 std::string render(Format format, const std::vector<Row> &rows);
 
-// Replaces the file at `path` with `content` whole. The content goes to a
-// temporary file in the same directory, which is flushed to disk and
-// renamed over the target. Readers never see a partial file, and a failure
-// leaves the old file as it was. Throws std::runtime_error naming the path.
-void write_file_atomically(const std::filesystem::path &path, std::string_view content);
+// Writes an output file. A regular file (a new one, or the one a symbolic
+// link points to) is replaced whole: the content goes to a temporary file in
+// the same directory, which gets the old file's mode and owner, is flushed
+// to disk and renamed over the target. Readers never see a partial file,
+// and a failure leaves the old file as it was. A special file such as
+// /dev/null, /dev/stdout or a FIFO is written into directly. Throws
+// std::runtime_error naming the path.
+void write_output_file(const std::filesystem::path &path, std::string_view content);
 
 }  // namespace acedt::mirror_diff

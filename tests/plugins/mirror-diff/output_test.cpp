@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include <acedt_test/temp_dir.hpp>
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -7,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace acedt::mirror_diff {
@@ -24,22 +28,7 @@ std::string read_file(const fs::path &path) {
     return buffer.str();
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "mirror-diff-test.XXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(path_, ec);
-    }
-    const fs::path &path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using acedt_test::TempDir;
 
 TEST(ParseOutputSpecs, EmptyMeansTableOnStdout) {
     const auto specs = parse_output_specs({});
@@ -78,6 +67,30 @@ TEST(ParseOutputSpecs, RejectsSameFileTwice) {
     EXPECT_THROW(parse_output_specs({"json=out.txt", "csv=./out.txt"}), OutputSpecError);
 }
 
+TEST(ParseOutputSpecs, RejectsTwoStandardOutputs) {
+    try {
+        parse_output_specs({"json", "csv"});
+        FAIL() << "expected OutputSpecError";
+    } catch (const OutputSpecError &e) {
+        EXPECT_NE(std::string(e.what()).find("standard output"), std::string::npos) << e.what();
+    }
+}
+
+TEST(ParseOutputSpecs, RejectsSameFileThroughLink) {
+    TempDir dir;
+    const fs::path file = dir.path() / "out.json";
+    std::ofstream(file) << "old";
+    fs::create_symlink(file, dir.path() / "link.json");
+
+    EXPECT_THROW(parse_output_specs({"json=" + file.string(), "csv=" + (dir.path() / "link.json").string()}),
+                 OutputSpecError);
+}
+
+TEST(ParseOutputSpecs, AcceptsDeviceNames) {
+    EXPECT_NO_THROW(parse_output_specs({"json=/dev/null"}));
+    EXPECT_NO_THROW(check_output_paths(parse_output_specs({"json=/dev/null"})));
+}
+
 TEST(CheckOutputPaths, MissingDirectory) {
     TempDir dir;
     const auto specs = parse_output_specs({"json=" + (dir.path() / "missing" / "out.json").string()});
@@ -94,14 +107,35 @@ TEST(CheckOutputPaths, PathIsDirectory) {
     EXPECT_THROW(check_output_paths(parse_output_specs({"json=" + dir.path().string()})), OutputSpecError);
 }
 
+// Runs check_output_paths for a file in a read-only directory. Root may
+// write anywhere, so as root the check runs in a child process that drops
+// to the unprivileged user "nobody" (uid 65534) first.
 TEST(CheckOutputPaths, ReadOnlyDirectory) {
-    if (::geteuid() == 0) {
-        GTEST_SKIP() << "root may write to any directory, so a read-only directory cannot be made";
-    }
     TempDir dir;
-    fs::permissions(dir.path(), fs::perms::owner_read | fs::perms::owner_exec);
-    EXPECT_THROW(check_output_paths(parse_output_specs({"json=" + (dir.path() / "o.json").string()})),
-                 OutputSpecError);
+    fs::permissions(dir.path(), fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                    fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+    const auto specs = parse_output_specs({"json=" + (dir.path() / "o.json").string()});
+
+    if (::geteuid() != 0) {
+        EXPECT_THROW(check_output_paths(specs), OutputSpecError);
+        return;
+    }
+
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+        try {
+            check_output_paths(specs);
+        } catch (const OutputSpecError &e) {
+            ::_exit(std::string(e.what()).find("not writable") != std::string::npos ? 0 : 2);
+        }
+        ::_exit(1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no error, 2: another error, 3: could not drop privileges";
 }
 
 TEST(CheckOutputPaths, WritableDirectoryPasses) {
@@ -159,23 +193,23 @@ TEST(Render, CsvHeaderOnlyWhenEmpty) {
     EXPECT_EQ(render(Format::Csv, {}), "reference,digest\r\n");
 }
 
-TEST(WriteFileAtomically, ReplacesLongerFileWhole) {
+TEST(WriteOutputFile, ReplacesLongerFileWhole) {
     TempDir dir;
     const fs::path path = dir.path() / "out.json";
     std::ofstream(path) << std::string(1000, 'x');
 
-    write_file_atomically(path, "[]\n");
+    write_output_file(path, "[]\n");
 
     EXPECT_EQ(read_file(path), "[]\n");
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1)
         << "no temporary file is left behind";
 }
 
-TEST(WriteFileAtomically, NewFileGetsUmaskMode) {
+TEST(WriteOutputFile, NewFileGetsUmaskMode) {
     TempDir dir;
     const fs::path path = dir.path() / "new.csv";
     const mode_t old_mask = ::umask(022);
-    write_file_atomically(path, "reference,digest\r\n");
+    write_output_file(path, "reference,digest\r\n");
     ::umask(old_mask);
 
     struct stat info {};
@@ -183,9 +217,64 @@ TEST(WriteFileAtomically, NewFileGetsUmaskMode) {
     EXPECT_EQ(info.st_mode & 0777, 0644u);
 }
 
-TEST(WriteFileAtomically, FailureLeavesNoFile) {
+TEST(WriteOutputFile, KeepsModeOfReplacedFile) {
     TempDir dir;
-    EXPECT_THROW(write_file_atomically(dir.path() / "missing" / "out.json", "[]\n"), std::runtime_error);
+    const fs::path path = dir.path() / "private.json";
+    std::ofstream(path) << "old";
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+
+    write_output_file(path, "[]\n");
+
+    EXPECT_EQ(read_file(path), "[]\n");
+    EXPECT_EQ(fs::status(path).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST(WriteOutputFile, FollowsSymbolicLink) {
+    TempDir dir;
+    const fs::path target = dir.path() / "target.json";
+    const fs::path link = dir.path() / "link.json";
+    std::ofstream(target) << "old";
+    fs::create_symlink("target.json", link);
+
+    write_output_file(link, "[]\n");
+
+    EXPECT_TRUE(fs::is_symlink(link));
+    EXPECT_EQ(read_file(target), "[]\n");
+}
+
+TEST(WriteOutputFile, DanglingLinkCreatesTarget) {
+    TempDir dir;
+    const fs::path link = dir.path() / "link.json";
+    fs::create_symlink("new.json", link);
+
+    write_output_file(link, "[]\n");
+
+    EXPECT_TRUE(fs::is_symlink(link));
+    EXPECT_EQ(read_file(dir.path() / "new.json"), "[]\n");
+}
+
+TEST(WriteOutputFile, WritesIntoDeviceWithoutReplacingIt) {
+    write_output_file("/dev/null", "[]\n");
+    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
+TEST(WriteOutputFile, WritesIntoFifo) {
+    TempDir dir;
+    const fs::path fifo = dir.path() / "fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+
+    std::string received;
+    std::thread reader([&] { received = read_file(fifo); });
+    write_output_file(fifo, "reference,digest\r\n");
+    reader.join();
+
+    EXPECT_EQ(received, "reference,digest\r\n");
+    EXPECT_TRUE(fs::is_fifo(fifo));
+}
+
+TEST(WriteOutputFile, FailureLeavesNoFile) {
+    TempDir dir;
+    EXPECT_THROW(write_output_file(dir.path() / "missing" / "out.json", "[]\n"), std::runtime_error);
     EXPECT_FALSE(fs::exists(dir.path() / "missing"));
 }
 
