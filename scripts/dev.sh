@@ -5,6 +5,8 @@
 #   scripts/dev.sh demo    install what is missing, build, run the example
 #   scripts/dev.sh test    install what is missing, build, run every test
 #   scripts/dev.sh build   install what is missing and build
+#   scripts/dev.sh package install what is missing, build, and write the
+#                          .deb and .tar.gz to BUILD_DIR/packages
 #   scripts/dev.sh deps    only install what is missing
 #
 # BUILD_DIR (default: build) selects the build directory; JOBS (default:
@@ -15,14 +17,16 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$repo_root/build}
 jobs=${JOBS:-$(nproc)}
 
-# Debian 12 packages: toolchain, libraries, and the programs the tests run
-# (the registry, skopeo and umoci as independent OCI tools, htpasswd).
+# Debian 12 packages: toolchain, libraries, the programs the tests run
+# (the registry, skopeo and umoci as independent OCI tools, htpasswd), and
+# what cpack needs for the .deb (dpkg-shlibdeps from dpkg-dev, file).
 packages=(
     g++ make cmake ninja-build pkg-config git ca-certificates curl openssl
     libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libssl-dev
     libcli11-dev libspdlog-dev libyaml-cpp-dev libarchive-dev
     libgtest-dev libgmock-dev
     docker-registry skopeo umoci apache2-utils
+    dpkg-dev file
 )
 
 install_missing_packages() {
@@ -55,6 +59,11 @@ run_demo() {
     "$build_dir/bin/ace-dt" mirror diff "oci:$repo_root/examples/sync-45:sync-45"
 }
 
+build_packages() {
+    cpack --config "$build_dir/CPackConfig.cmake" -B "$build_dir/packages" >&2
+    ls "$build_dir"/packages/*.deb "$build_dir"/packages/*.tar.gz
+}
+
 run_tests() {
     ctest --test-dir "$build_dir" --output-on-failure --parallel "$jobs"
 }
@@ -62,10 +71,11 @@ run_tests() {
 case "${1:-}" in
     deps) install_missing_packages ;;
     build) install_missing_packages; build ;;
+    package) install_missing_packages; build; build_packages ;;
     demo) install_missing_packages; build; run_demo ;;
     test) install_missing_packages; build; run_tests ;;
     *)
-        echo "usage: scripts/dev.sh demo|test|build|deps" >&2
+        echo "usage: scripts/dev.sh demo|test|build|package|deps" >&2
         exit 2
         ;;
 esac

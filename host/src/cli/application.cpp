@@ -26,6 +26,9 @@ namespace acedt::host::cli {
 
 namespace {
 
+constexpr const char* kPluginsVerboseHelp =
+    "also list every directory searched and every file considered, with the outcome";
+
 constexpr const char* kRootDescription =
     "ace-dt works with mirrors of container images. Its commands come from plugins;\n"
     "'ace-dt plugins' lists the plugins that are loaded.";
@@ -73,11 +76,14 @@ int Application::run(const std::vector<std::string>& arguments) {
     try {
         root_.parse(reversed);
     } catch (const CLI::CallForHelp&) {
+        warn_about_skipped_plugins();
         return print_help(selected_command(root_));
     } catch (const CLI::CallForVersion&) {
+        warn_about_skipped_plugins();
         write_stdout(std::string("ace-dt version ") + ACE_DT_VERSION + "\n");
         return ACE_DT_EXIT_OK;
     } catch (const CLI::ParseError& error) {
+        warn_about_skipped_plugins();
         print_usage_error(to_usage_error(error, root_));
         return ACE_DT_EXIT_USAGE;
     }
@@ -102,6 +108,9 @@ void Application::load_plugins(const std::vector<std::string>& normalized) {
 
     plugin_directories_ = plugins::plugin_directories(environment_, default_plugin_directory_);
     plugins_ = plugins::load_plugins(plugin_directories_, plugins::host_api_table());
+}
+
+void Application::warn_about_skipped_plugins() const {
     for (const auto& skipped : plugins_.skipped) {
         spdlog::warn("ignoring plugin file {}: {}", skipped.file.string(), skipped.reason);
     }
@@ -148,10 +157,19 @@ void Application::add_builtin_commands() {
                               {{0, "sample", "", "print a commented sample configuration file", ""}}});
 
     plugins_command_ = root_.add_subcommand("plugins", "List the loaded plugins and their commands");
+    plugins_command_->add_flag("--verbose", list_plugins_verbosely_, kPluginsVerboseHelp);
     catalog_->set(plugins_command_,
                   CommandHelp{"List the loaded plugins: name, version, ABI version, commands and file.\n"
-                              "Plugin files that could not be loaded are reported on standard error.",
-                              "ace-dt plugins [flags]", "", {}});
+                              "Then list the plugin files that were skipped and why. With --verbose, also\n"
+                              "list every directory searched, in order, and every file in it with what\n"
+                              "happened to it: loaded, skipped, ignored or a duplicate.",
+                              "ace-dt plugins [flags]",
+                              "See why a plugin does not load:\n"
+                              "ace-dt plugins --verbose\n"
+                              "\n"
+                              "Try plugins from another directory first:\n"
+                              "ACE_DT_PLUGIN_PATH=$HOME/my-plugins ace-dt plugins",
+                              {{0, "verbose", "", kPluginsVerboseHelp, ""}}});
 }
 
 int Application::dispatch(const std::vector<std::string>& trailing) {
@@ -160,6 +178,8 @@ int Application::dispatch(const std::vector<std::string>& trailing) {
     warn_about_unknown_plugins(verbosity);
 
     const CLI::App* selected = selected_command(root_);
+    // `ace-dt plugins` lists skipped files in its output instead.
+    if (selected != plugins_command_ || !trailing.empty()) warn_about_skipped_plugins();
     if (CommandBinding* binding = tree_->find(selected)) return run_plugin_command(*binding, trailing, verbosity);
 
     if (!trailing.empty()) {
@@ -238,7 +258,7 @@ int Application::run_plugin_command(CommandBinding& binding, const std::vector<s
     const plugins::RunOutcome outcome = plugins::run_command(context);
 
     std::fflush(stdout);
-    if (outcome.exit_status != ACE_DT_EXIT_OK) print_error(outcome.error_message);
+    if (outcome.exit_status != ACE_DT_EXIT_OK && !outcome.error_message.empty()) print_error(outcome.error_message);
     return outcome.exit_status;
 }
 
@@ -257,10 +277,18 @@ int Application::run_config_command() {
 int Application::run_plugins_command() {
     if (plugins_.registry.plugins().empty()) {
         std::string searched;
-        for (const auto& directory : plugin_directories_) searched += (searched.empty() ? "" : ", ") + directory.string();
-        spdlog::warn("no plugins loaded; searched: {}", searched.empty() ? "(no directories)" : searched);
+        for (const auto& directory : plugin_directories_) {
+            searched += (searched.empty() ? "" : ", ") + directory.path.string();
+        }
+        spdlog::warn("no plugins loaded; searched: {}{}", searched.empty() ? "(no directories)" : searched,
+                     list_plugins_verbosely_ ? "" : "; 'ace-dt plugins --verbose' lists every file considered");
     }
-    write_stdout(format_plugin_list(plugins_.registry));
+
+    std::string text = format_plugin_list(plugins_.registry);
+    const std::string skipped = format_skipped_files(plugins_.skipped);
+    if (!skipped.empty()) text += (text.empty() ? "" : "\n") + skipped;
+    if (list_plugins_verbosely_) text += (text.empty() ? "" : "\n") + format_search_report(plugins_.directories);
+    write_stdout(text);
     return ACE_DT_EXIT_OK;
 }
 

@@ -39,6 +39,9 @@ private:
 
     logging::VerbositySettings resolve_verbosity() const;
     void warn_about_unknown_plugins(const logging::VerbositySettings& settings) const;
+    /// Logs one warning per skipped plugin file. `ace-dt plugins` lists
+    /// them in its output instead, so every other path calls this.
+    void warn_about_skipped_plugins() const;
     std::optional<config::LoadedConfiguration> load_configuration() const;
 
     int run_plugin_command(CommandBinding& binding, const std::vector<std::string>& trailing,
@@ -49,7 +52,7 @@ private:
 
     config::Environment environment_;
     std::filesystem::path default_plugin_directory_;
-    std::vector<std::filesystem::path> plugin_directories_;
+    std::vector<plugins::PluginDirectory> plugin_directories_;
     plugins::LoadResult plugins_;
 
     CLI::App root_;
@@ -63,6 +66,7 @@ private:
     bool recursive_ = false;
     std::vector<std::string> verbosity_values_;
     bool print_sample_ = false;
+    bool list_plugins_verbosely_ = false;
 };
 
 /// Entry point of the ace-dt executable.

@@ -1,6 +1,9 @@
 #include "plugins/context.hpp"
 
+#include "plugins/host_api.hpp"
 #include "plugins/signals.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <cstring>
 #include <exception>
@@ -50,7 +53,12 @@ RunOutcome run_command(ace_dt_context& context) {
         error = context.error;
     }
 
-    if (interrupted()) {
+    if (standard_output_closed()) {
+        // The reader of the output went away, as with `ace-dt ... | head`.
+        // Exit as a program killed by SIGPIPE would, without a message.
+        outcome.exit_status = kExitStandardOutputClosed;
+        outcome.error_message.clear();
+    } else if (interrupted()) {
         outcome.exit_status = ACE_DT_EXIT_INTERRUPTED;
         outcome.error_message = error.value_or("interrupted");
     } else if (outcome.exit_status != ACE_DT_EXIT_OK) {
@@ -67,6 +75,15 @@ acedt::host::plugins::FlagValue* ace_dt_context::find_flag(const char* name) {
         if (std::strcmp(flag.spec->long_name.c_str(), name) == 0) return &flag;
     }
     return nullptr;
+}
+
+void ace_dt_context::report_null_argument(const char* function, const char* argument) {
+    {
+        std::lock_guard lock(misuse_mutex);
+        if (!reported_functions.insert(function).second) return;
+    }
+    spdlog::warn("plugin {} ({}) called {}() with {} set to NULL; the call did nothing", plugin->spec.name,
+                 plugin->file.string(), function, argument);
 }
 
 void ace_dt_context::prepare_views() {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,14 @@ struct FlagValue {
     static FlagValue from_default(const FlagSpec& spec);
 };
 
+/// Exit status when standard output was closed by its reader: 128 plus
+/// SIGPIPE (13), as the shell reports a program killed by that signal.
+inline constexpr int kExitStandardOutputClosed = 141;
+
 /// Exit status and error message of one run.
 struct RunOutcome {
     int exit_status = ACE_DT_EXIT_OK;
-    std::string error_message;  // empty on success
+    std::string error_message;  // empty on success, and when nothing is to be printed
 };
 
 }  // namespace acedt::host::plugins
@@ -54,6 +59,15 @@ struct ace_dt_context {
 
     std::mutex error_mutex;
     std::optional<std::string> error;
+
+    /// Logs a warning that names the plugin and its file when a host
+    /// function was called with a NULL it does not accept, such as a NULL
+    /// message for log(). Each function is reported once per run, so a
+    /// plugin that does this in a loop produces one line. Thread-safe.
+    void report_null_argument(const char* function, const char* argument);
+
+    std::mutex misuse_mutex;
+    std::set<std::string> reported_functions;  // functions already named by report_null_argument
 
     /// Finds a flag by long name, or returns null.
     acedt::host::plugins::FlagValue* find_flag(const char* name);

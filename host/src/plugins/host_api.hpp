@@ -9,4 +9,8 @@ namespace acedt::host::plugins {
 /// process.
 const ace_dt_host_api& host_api_table();
 
+/// True once a write_stdout call failed because the reader of standard
+/// output went away (EPIPE), as when the output is piped into `head`.
+bool standard_output_closed();
+
 }  // namespace acedt::host::plugins

@@ -1,13 +1,14 @@
 #include "plugins/loader.hpp"
 
 #include "plugins/discovery.hpp"
+#include "plugins/elf_check.hpp"
 #include "plugins/info_reader.hpp"
 
 #include <boost/dll/shared_library.hpp>
 #include <dlfcn.h>
 #include <spdlog/spdlog.h>
 
-#include <set>
+#include <map>
 #include <system_error>
 #include <variant>
 
@@ -35,6 +36,8 @@ std::filesystem::path canonical_or_same(const std::filesystem::path& path) {
 // the description, or the reason it is not a usable plugin.
 std::variant<std::pair<boost::dll::shared_library, PluginSpec>, std::string> open_plugin(
     const std::filesystem::path& file, const ace_dt_host_api& host_api) {
+    if (auto truncation = find_truncation(file)) return "cannot be loaded: " + *truncation;
+
     boost::dll::shared_library library;
     std::error_code error;
     // RTLD_NOW, so a missing symbol shows up here rather than as a crash
@@ -75,44 +78,104 @@ std::string describe_commands(const PluginSpec& spec) {
     return text.empty() ? "none" : text;
 }
 
-}  // namespace
+// Tries one candidate file and records the outcome in `report`.
+void load_file(const std::filesystem::path& file, const ace_dt_host_api& host_api, LoadResult& result,
+               DirectoryReport& report) {
+    auto opened = open_plugin(file, host_api);
+    if (auto* reason = std::get_if<std::string>(&opened)) {
+        report.files.push_back({file, FileReport::Outcome::kSkipped, *reason});
+        result.skipped.push_back({file, std::move(*reason)});
+        return;
+    }
 
-LoadResult load_plugins(const std::vector<std::filesystem::path>& directories, const ace_dt_host_api& host_api) {
-    LoadResult result;
-    std::set<std::filesystem::path> seen_directories;
-    std::set<std::filesystem::path> seen_files;
+    auto& [library, spec] = std::get<0>(opened);
+    const std::string summary = spec.name + " " + spec.version + " (ABI " + std::to_string(spec.abi_major) + "." +
+                                std::to_string(spec.abi_minor) + ")";
+    const std::string commands = describe_commands(spec);
+    if (auto conflict = result.registry.add(LoadedPlugin{std::move(spec), file})) {
+        report.files.push_back({file, FileReport::Outcome::kSkipped, *conflict});
+        result.skipped.push_back({file, std::move(*conflict)});
+        return;
+    }
 
-    for (const auto& directory : directories) {
-        if (!seen_directories.insert(canonical_or_same(directory)).second) continue;
+    kept_libraries().push_back(std::move(library));
+    report.files.push_back({file, FileReport::Outcome::kLoaded, summary});
+    spdlog::debug("loaded plugin {} from {}; commands: {}", summary, file.string(), commands);
+}
 
-        std::error_code error;
-        if (!std::filesystem::is_directory(directory, error)) {
-            spdlog::debug("plugin directory {} does not exist", directory.string());
+// Sets the outcome of a directory that cannot be searched and returns
+// true, or returns false for a directory.
+bool is_unsearchable(DirectoryReport& report) {
+    const auto& path = report.directory.path;
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        report.outcome = DirectoryReport::Outcome::kMissing;
+        spdlog::debug("plugin directory {} does not exist", path.string());
+        return true;
+    }
+    if (status.type() == std::filesystem::file_type::none) {
+        report.outcome = DirectoryReport::Outcome::kUnreadable;
+        report.detail = error.message();
+        spdlog::warn("reading plugin directory {} failed: {}", path.string(), report.detail);
+        return true;
+    }
+    if (status.type() != std::filesystem::file_type::directory) {
+        report.outcome = DirectoryReport::Outcome::kNotDirectory;
+        spdlog::debug("plugin directory {} is not a directory", path.string());
+        return true;
+    }
+    return false;
+}
+
+// Loads the candidates of one directory. `seen_files` maps the canonical
+// path of each file tried so far to the path it was first reached by.
+void search_directory(DirectoryReport& report, const ace_dt_host_api& host_api, LoadResult& result,
+                      std::map<std::filesystem::path, std::filesystem::path>& seen_files) {
+    const auto& path = report.directory.path;
+    spdlog::debug("searching plugins in {}", path.string());
+
+    auto listing = list_directory(path);
+    if (!listing.error.empty()) {
+        report.outcome = DirectoryReport::Outcome::kUnreadable;
+        report.detail = listing.error;
+        spdlog::warn("reading plugin directory {} failed: {}", path.string(), listing.error);
+    }
+
+    for (auto& entry : listing.entries) {
+        if (!entry.candidate) {
+            report.files.push_back({entry.path, FileReport::Outcome::kIgnored, std::move(entry.reason)});
             continue;
         }
-        spdlog::debug("searching plugins in {}", directory.string());
-
-        for (const auto& file : list_plugin_files(directory)) {
-            if (!seen_files.insert(canonical_or_same(file)).second) continue;
-
-            auto opened = open_plugin(file, host_api);
-            if (auto* reason = std::get_if<std::string>(&opened)) {
-                result.skipped.push_back({file, std::move(*reason)});
-                continue;
-            }
-
-            auto& [library, spec] = std::get<0>(opened);
-            const std::string summary = spec.name + " " + spec.version + " (ABI " + std::to_string(spec.abi_major) +
-                                        "." + std::to_string(spec.abi_minor) + ")";
-            const std::string commands = describe_commands(spec);
-            if (auto conflict = result.registry.add(LoadedPlugin{std::move(spec), file})) {
-                result.skipped.push_back({file, std::move(*conflict)});
-                continue;
-            }
-
-            kept_libraries().push_back(std::move(library));
-            spdlog::debug("loaded plugin {} from {}; commands: {}", summary, file.string(), commands);
+        const auto [earlier, new_file] = seen_files.emplace(canonical_or_same(entry.path), entry.path);
+        if (!new_file) {
+            report.files.push_back({entry.path, FileReport::Outcome::kDuplicate, earlier->second.string()});
+            continue;
         }
+        load_file(entry.path, host_api, result, report);
+    }
+}
+
+}  // namespace
+
+LoadResult load_plugins(const std::vector<PluginDirectory>& directories, const ace_dt_host_api& host_api) {
+    LoadResult result;
+    std::map<std::filesystem::path, std::filesystem::path> seen_directories;  // canonical path -> first path
+    std::map<std::filesystem::path, std::filesystem::path> seen_files;
+
+    for (const auto& directory : directories) {
+        DirectoryReport& report = result.directories.emplace_back();
+        report.directory = directory;
+
+        const auto [first, inserted] = seen_directories.emplace(canonical_or_same(directory.path), directory.path);
+        if (!inserted) {
+            report.outcome = DirectoryReport::Outcome::kDuplicate;
+            report.detail = first->second.string();
+            continue;
+        }
+        if (is_unsearchable(report)) continue;
+
+        search_directory(report, host_api, result, seen_files);
     }
     return result;
 }
