@@ -50,9 +50,19 @@ install_missing_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-build() {
+configure() {
     cmake -S "$repo_root" -B "$build_dir" -G Ninja >&2
+}
+
+build() {
+    configure
     cmake --build "$build_dir" --parallel "$jobs" >&2
+}
+
+# The demo needs only the host and its plugin, not the tests.
+build_demo() {
+    configure
+    cmake --build "$build_dir" --parallel "$jobs" --target ace-dt mirror-diff >&2
 }
 
 run_demo() {
@@ -72,7 +82,7 @@ case "${1:-}" in
     deps) install_missing_packages ;;
     build) install_missing_packages; build ;;
     package) install_missing_packages; build; build_packages ;;
-    demo) install_missing_packages; build; run_demo ;;
+    demo) install_missing_packages; build_demo; run_demo ;;
     test) install_missing_packages; build; run_tests ;;
     *)
         echo "usage: scripts/dev.sh demo|test|build|package|deps" >&2
