@@ -18,8 +18,9 @@ build_dir=${BUILD_DIR:-$repo_root/build}
 jobs=${JOBS:-$(nproc)}
 
 # Debian 12 packages: toolchain, libraries, the programs the tests run
-# (the registry, skopeo and umoci as independent OCI tools, htpasswd), and
-# what cpack needs for the .deb (dpkg-shlibdeps from dpkg-dev, file).
+# (the registry, skopeo and umoci as independent OCI tools, htpasswd),
+# what cpack needs for the .deb (dpkg-shlibdeps from dpkg-dev, file), and
+# what the archive benchmark runs (zstd, /usr/bin/time).
 packages=(
     g++ make cmake ninja-build pkg-config git ca-certificates curl openssl
     libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libssl-dev
@@ -27,6 +28,7 @@ packages=(
     libgtest-dev libgmock-dev
     docker-registry skopeo umoci apache2-utils
     dpkg-dev file
+    zstd time
 )
 
 install_missing_packages() {

@@ -20,7 +20,8 @@ TEST(ToJson, MatchesDocumentedExample) {
                                      "      endpoints: [http://127.0.0.1:5000]\n");
     EXPECT_EQ(boost::json::serialize(to_json(configuration)),
               "{\"apiVersion\":\"config.dt.act3-ace.io/v1alpha1\",\"kind\":\"Configuration\","
-              "\"cachePath\":\"/root/.cache/ace/dt\",\"concurrentHTTP\":25,\"registryAuthFile\":\"\","
+              "\"cachePath\":\"/root/.cache/ace/dt\",\"concurrentHTTP\":25,\"httpConnectTimeout\":\"30s\","
+              "\"httpIdleTimeout\":\"30s\",\"registryAuthFile\":\"\","
               "\"registryConfig\":{\"registries\":{\"127.0.0.1:5000\":{\"endpoints\":[\"http://127.0.0.1:5000\"],"
               "\"rewritePull\":{},\"noncompliant\":false}},\"endpointConfig\":{}}}");
 }
@@ -29,7 +30,8 @@ TEST(ToJson, DefaultsHaveEveryKnownKey) {
     const auto json = to_json(default_configuration(kRootHome));
     EXPECT_EQ(boost::json::serialize(json),
               "{\"apiVersion\":\"config.dt.act3-ace.io/v1alpha1\",\"kind\":\"Configuration\","
-              "\"cachePath\":\"/root/.cache/ace/dt\",\"concurrentHTTP\":25,\"registryAuthFile\":\"\","
+              "\"cachePath\":\"/root/.cache/ace/dt\",\"concurrentHTTP\":25,\"httpConnectTimeout\":\"30s\","
+              "\"httpIdleTimeout\":\"30s\",\"registryAuthFile\":\"\","
               "\"registryConfig\":{\"registries\":{},\"endpointConfig\":{}}}");
 }
 
@@ -54,7 +56,8 @@ TEST(ToJson, UnknownKeysFollowKnownOnes) {
     std::vector<std::string> keys;
     for (const auto& entry : json) keys.emplace_back(entry.key());
     EXPECT_EQ(keys, (std::vector<std::string>{"apiVersion", "kind", "cachePath", "concurrentHTTP",
-                                              "registryAuthFile", "registryConfig", "zeta", "alpha"}));
+                                              "httpConnectTimeout", "httpIdleTimeout", "registryAuthFile",
+                                              "registryConfig", "zeta", "alpha"}));
 }
 
 TEST(ToYaml, RoundTripsThroughLoader) {
@@ -70,6 +73,15 @@ TEST(ToYaml, RoundTripsThroughLoader) {
     EXPECT_EQ(boost::json::serialize(to_json(reloaded)), boost::json::serialize(to_json(original))) << yaml;
     EXPECT_EQ(reloaded.cache_path, "123");
     EXPECT_EQ(reloaded.registry_auth_file, "true");
+}
+
+TEST(ToJson, TimeoutsAsDurations) {
+    const auto configuration = parse("apiVersion: config.dt.act3-ace.io/v1alpha1\nkind: Configuration\n"
+                                     "httpConnectTimeout: 90\nhttpIdleTimeout: 1.5s\n");
+    const auto json = to_json(configuration);
+    EXPECT_EQ(json.at("httpConnectTimeout").as_string(), "1m30s");
+    EXPECT_EQ(json.at("httpIdleTimeout").as_string(), "1500ms");
+    EXPECT_EQ(parse(to_yaml(json)).http_connect_timeout_ms, 90000) << "the output reads back";
 }
 
 TEST(ToYaml, EmptyMapsInFlowStyle) {

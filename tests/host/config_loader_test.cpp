@@ -96,10 +96,52 @@ TEST(ParseConfiguration, ReadsEveryKey) {
     EXPECT_EQ(endpoints[0].second.supports_referrers, "tag");
 }
 
+TEST(ParseConfiguration, ReadsHttpTimeouts) {
+    const auto defaults = parse("");
+    EXPECT_EQ(defaults.http_connect_timeout_ms, 30000);
+    EXPECT_EQ(defaults.http_idle_timeout_ms, 30000);
+
+    const std::vector<std::pair<std::string, std::int64_t>> cases = {
+        {"5", 5000}, {"5s", 5000}, {"250ms", 250}, {"1m30s", 90000}, {"1.5s", 1500}, {"2h", 7200000}, {"24h", 86400000},
+    };
+    for (const auto& [text, expected] : cases) {
+        const auto configuration =
+            parse(std::string(kHeader) + "httpConnectTimeout: " + text + "\nhttpIdleTimeout: \"" + text + "\"\n");
+        EXPECT_EQ(configuration.http_connect_timeout_ms, expected) << text;
+        EXPECT_EQ(configuration.http_idle_timeout_ms, expected) << text;
+    }
+}
+
+TEST(EnvironmentOverrides, HttpTimeouts) {
+    Configuration configuration = parse(std::string(kHeader) + "httpConnectTimeout: 10s\nhttpIdleTimeout: 20s\n");
+    apply_environment_overrides(configuration, Environment::from_map({{"ACE_DT_HTTP_CONNECT_TIMEOUT", "3s"},
+                                                                      {"ACE_DT_HTTP_IDLE_TIMEOUT", "4"}}));
+    EXPECT_EQ(configuration.http_connect_timeout_ms, 3000);
+    EXPECT_EQ(configuration.http_idle_timeout_ms, 4000);
+
+    try {
+        apply_environment_overrides(configuration, Environment::from_map({{"ACE_DT_HTTP_IDLE_TIMEOUT", "later"}}));
+        ADD_FAILURE() << "no error";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(std::string(error.what()).rfind("ACE_DT_HTTP_IDLE_TIMEOUT: expected a duration", 0), 0u)
+            << error.what();
+    }
+}
+
+TEST(FormatDuration, WritesTheShortestForm) {
+    EXPECT_EQ(format_duration(30000), "30s");
+    EXPECT_EQ(format_duration(90000), "1m30s");
+    EXPECT_EQ(format_duration(3600000), "1h");
+    EXPECT_EQ(format_duration(3661000), "1h1m1s");
+    EXPECT_EQ(format_duration(1500), "1500ms");
+}
+
 TEST(ParseConfiguration, KeyWithoutValueKeepsDefault) {
-    const auto configuration = parse(std::string(kHeader) + "cachePath:\nconcurrentHTTP: ~\nregistryConfig:\n");
+    const auto configuration = parse(std::string(kHeader) + "cachePath:\nconcurrentHTTP: ~\nregistryConfig:\n"
+                                                            "httpIdleTimeout:\n");
     EXPECT_EQ(configuration.cache_path, "/home/tester/.cache/ace/dt");
     EXPECT_EQ(configuration.concurrent_http, 25);
+    EXPECT_EQ(configuration.http_idle_timeout_ms, 30000);
 }
 
 TEST(ParseConfiguration, UnknownKeysKeptWithWarning) {
@@ -190,6 +232,13 @@ TEST(ParseConfiguration, BadValuesNameFileLineAndKey) {
          "test.yaml:7: registryConfig.endpointConfig[\"http://x\"].tls.insecureSkipVerify: expected true or false, "
          "got \"1\""},
         {"cachePath: /a\ncachePath: /b\n", "test.yaml:4: cachePath: duplicate key"},
+        {"httpConnectTimeout: soon\n",
+         "test.yaml:3: httpConnectTimeout: expected a duration such as \"30s\", \"1m30s\" or \"250ms\", got \"soon\""},
+        {"httpConnectTimeout: 0\n", "test.yaml:3: httpConnectTimeout: must be from 1ms to 24h, got \"0\""},
+        {"httpIdleTimeout: 25h\n", "test.yaml:3: httpIdleTimeout: must be from 1ms to 24h, got \"25h\""},
+        {"httpIdleTimeout: -5s\n",
+         "test.yaml:3: httpIdleTimeout: expected a duration such as \"30s\", \"1m30s\" or \"250ms\", got \"-5s\""},
+        {"httpIdleTimeout: [1]\n", "test.yaml:3: httpIdleTimeout: expected a duration such as \"30s\", got a list"},
     };
     for (const auto& [body, expected] : cases) {
         EXPECT_EQ(parse_error(std::string(kHeader) + body), expected) << body;
@@ -229,6 +278,8 @@ TEST(SampleConfiguration, LoadsWithoutWarnings) {
     EXPECT_TRUE(warnings.empty()) << warnings.front();
     EXPECT_EQ(configuration.cache_path, "/var/cache/ace/dt");
     EXPECT_EQ(configuration.concurrent_http, 25);
+    EXPECT_EQ(configuration.http_connect_timeout_ms, 30000);
+    EXPECT_EQ(configuration.http_idle_timeout_ms, 30000);
     ASSERT_EQ(configuration.registry_config.registries.size(), 1u);
     EXPECT_EQ(configuration.registry_config.registries[0].second.rewrite_pull.size(), 1u);
     ASSERT_EQ(configuration.registry_config.endpoints.size(), 1u);

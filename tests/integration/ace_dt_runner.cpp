@@ -48,7 +48,8 @@ ProcessOptions AceDtRunner::process_options() const {
         {"ACE_DT_CONFIG", config_path().string()},
     };
     options.env_unset = {"ACE_DT_VERBOSITY", "ACE_DT_PLUGIN_PATH", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE",
-                         "ACE_DT_REGISTRY_AUTH_FILE", "ACE_DT_CACHE_PATH", "ACE_DT_CONCURRENT_HTTP"};
+                         "ACE_DT_REGISTRY_AUTH_FILE", "ACE_DT_CACHE_PATH", "ACE_DT_CONCURRENT_HTTP", "ACE_DT_HTTP_CONNECT_TIMEOUT",
+                         "ACE_DT_HTTP_IDLE_TIMEOUT"};
     options.timeout = std::chrono::seconds(120);
     return options;
 }

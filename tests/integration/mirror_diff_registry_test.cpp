@@ -303,13 +303,6 @@ TEST_F(MirrorDiffRegistryTest, VerbosityTypoMakesNoRequest) {
     EXPECT_EQ(result.err.find("docker.io"), std::string::npos) << result.err;
 }
 
-TEST_F(MirrorDiffRegistryTest, RecursiveIsRejectedClearly) {
-    const ProcessResult result = runner_.run({"mirror", "diff", "-r", remote("sync-45")});
-    EXPECT_EQ(result.exit_code, 2);
-    EXPECT_EQ(result.out, "");
-    EXPECT_NE(result.err.find("--recursive"), std::string::npos) << result.err;
-}
-
 TEST_F(MirrorDiffRegistryTest, EndpointAndRewritePullFromConfig) {
     // 127.0.0.2 is the registry name the user writes; the configured
     // endpoint sends the requests to the test registry, and rewritePull maps

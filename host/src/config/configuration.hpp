@@ -17,6 +17,10 @@ inline constexpr const char* kKind = "Configuration";
 inline constexpr std::int64_t kDefaultConcurrentHttp = 25;
 inline constexpr std::int64_t kMaxConcurrentHttp = 1000;
 
+/// Defaults and limit of httpConnectTimeout and httpIdleTimeout, in ms.
+inline constexpr std::int64_t kDefaultHttpTimeoutMs = 30 * 1000;
+inline constexpr std::int64_t kMaxHttpTimeoutMs = 24 * 60 * 60 * 1000;
+
 /// Keys that the host does not know, in file order, converted to JSON so
 /// that plugins receive them unchanged.
 using UnknownKeys = boost::json::object;
@@ -52,6 +56,9 @@ struct Configuration {
     std::string kind = kKind;
     std::string cache_path;
     std::int64_t concurrent_http = kDefaultConcurrentHttp;
+    /// httpConnectTimeout and httpIdleTimeout, in milliseconds.
+    std::int64_t http_connect_timeout_ms = kDefaultHttpTimeoutMs;
+    std::int64_t http_idle_timeout_ms = kDefaultHttpTimeoutMs;
     std::string registry_auth_file;
     RegistryConfig registry_config;
     UnknownKeys unknown;

@@ -1,5 +1,7 @@
 #include "config/json.hpp"
 
+#include "config/overrides.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
@@ -109,6 +111,8 @@ boost::json::object to_json(const Configuration& configuration) {
     object["kind"] = configuration.kind;
     object["cachePath"] = configuration.cache_path;
     object["concurrentHTTP"] = configuration.concurrent_http;
+    object["httpConnectTimeout"] = format_duration(configuration.http_connect_timeout_ms);
+    object["httpIdleTimeout"] = format_duration(configuration.http_idle_timeout_ms);
     object["registryAuthFile"] = configuration.registry_auth_file;
     object["registryConfig"] = registry_config_to_json(configuration.registry_config);
     append_unknown(object, configuration.unknown);

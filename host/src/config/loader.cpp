@@ -77,13 +77,17 @@ public:
                                      const std::string& path) {
             // A known key without a value keeps its default.
             const bool known = key == "cachePath" || key == "concurrentHTTP" || key == "registryAuthFile" ||
-                               key == "registryConfig";
+                               key == "registryConfig" || key == "httpConnectTimeout" || key == "httpIdleTimeout";
             if (key == "apiVersion" || key == "kind" || (known && value.IsNull())) return;
 
             if (key == "cachePath") {
                 configuration.cache_path = read_non_empty_string(value, path);
             } else if (key == "concurrentHTTP") {
                 configuration.concurrent_http = read_concurrency(value, path);
+            } else if (key == "httpConnectTimeout") {
+                configuration.http_connect_timeout_ms = read_http_timeout(value, path);
+            } else if (key == "httpIdleTimeout") {
+                configuration.http_idle_timeout_ms = read_http_timeout(value, path);
             } else if (key == "registryAuthFile") {
                 configuration.registry_auth_file = read_string(value, path);
             } else if (key == "registryConfig") {
@@ -162,6 +166,13 @@ private:
         const auto parsed = parse_concurrent_http(node.Scalar());
         if (!parsed.value) fail(node, path, parsed.problem);
         return *parsed.value;
+    }
+
+    std::int64_t read_http_timeout(const YAML::Node& node, const std::string& path) const {
+        if (!node.IsScalar()) fail(node, path, "expected a duration such as \"30s\", got " + describe(node));
+        const auto parsed = parse_http_timeout(node.Scalar());
+        if (!parsed.milliseconds) fail(node, path, parsed.problem);
+        return *parsed.milliseconds;
     }
 
     void read_registry_config(const YAML::Node& node, const std::string& path, RegistryConfig& registry_config) {

@@ -22,6 +22,16 @@ cachePath: /var/cache/ace/dt
 # Default: 25. Env: ACE_DT_CONCURRENT_HTTP.
 concurrentHTTP: 25
 
+# Time allowed to establish a connection to a registry or token service,
+# TLS handshake included. A duration such as 30s, 1m30s or 500ms, or a whole
+# number of seconds. Default: 30s. Env: ACE_DT_HTTP_CONNECT_TIMEOUT.
+httpConnectTimeout: 30s
+
+# A transfer that moves less than one byte per second for this long fails.
+# Same format, counted in whole seconds. Default: 30s.
+# Env: ACE_DT_HTTP_IDLE_TIMEOUT.
+httpIdleTimeout: 30s
+
 # Registry credentials in the Docker config.json format.
 # Default: empty, which leaves the choice to the plugins. Env, strongest
 # first: ACE_DT_REGISTRY_AUTH_FILE, REGISTRY_AUTH_FILE, DOCKER_CONFIG (a

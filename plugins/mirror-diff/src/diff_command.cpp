@@ -7,6 +7,7 @@
 #include <acedt/oci/error.hpp>
 #include <acedt/oci/source.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace acedt::mirror_diff {
@@ -50,12 +51,12 @@ Sources open_sources(oci::SourceOpener &opener, const std::vector<std::string> &
 }
 
 std::vector<Row> compute_rows(const ace_dt::Context &context, const std::vector<std::string> &arguments,
-                              bool expand) {
+                              const ListOptions &options) {
     oci::SourceOpener opener(oci::ClientConfig::from_json(context.config_json()), make_hooks(context));
     Sources sources = open_sources(opener, arguments);
 
     const auto interrupted = [&context] { return context.interrupted(); };
-    ExistingSet existing(interrupted);
+    ExistingSet existing(interrupted, options.referrers);
     for (const auto &source : sources.existing) {
         existing.add(*source);
     }
@@ -63,13 +64,18 @@ std::vector<Row> compute_rows(const ace_dt::Context &context, const std::vector<
         context.info("manifests reachable from the existing images: " + std::to_string(existing.size()));
     }
 
-    return list_rows(*sources.mirror, existing, ListOptions{expand}, interrupted);
+    std::vector<Row> rows = list_rows(*sources.mirror, existing, options, interrupted);
+    if (options.referrers) {
+        const auto referrers = std::count_if(rows.begin(), rows.end(), [](const Row &row) { return row.is_referrer(); });
+        context.info("referrers listed: " + std::to_string(referrers));
+    }
+    return rows;
 }
 
 void write_outputs(const ace_dt::Context &context, const std::vector<OutputSpec> &specs,
-                   const std::vector<Row> &rows) {
+                   const std::vector<Row> &rows, bool referrers) {
     for (const OutputSpec &spec : specs) {
-        const std::string content = render(spec.format, rows);
+        const std::string content = render(spec.format, rows, referrers);
         if (spec.path) {
             write_output_file(*spec.path, content);
             context.info("wrote " + spec.path->string());
@@ -82,19 +88,15 @@ void write_outputs(const ace_dt::Context &context, const std::vector<OutputSpec>
 }  // namespace
 
 int run_diff(const ace_dt::Context &context) {
-    if (context.recursive()) {
-        throw ace_dt::CommandError(
-            "mirror diff does not support -r/--recursive (referrers) yet; run it without -r",
-            ACE_DT_EXIT_USAGE);
-    }
-
     const std::vector<OutputSpec> specs = read_output_specs(context);
     const std::vector<std::string> arguments = context.positionals();
-    const bool expand = context.flag_bool("expand");
+    ListOptions options;
+    options.expand = context.flag_bool("expand");
+    options.referrers = context.recursive();
 
     std::vector<Row> rows;
     try {
-        rows = compute_rows(context, arguments, expand);
+        rows = compute_rows(context, arguments, options);
     } catch (const oci::InterruptedError &) {
         throw ace_dt::Interrupted();
     } catch (const oci::Error &e) {
@@ -105,7 +107,7 @@ int run_diff(const ace_dt::Context &context) {
         context.warn(arguments.front() + " has no images left to list");
     }
     try {
-        write_outputs(context, specs, rows);
+        write_outputs(context, specs, rows, options.referrers);
     } catch (const std::runtime_error &e) {
         throw ace_dt::CommandError(e.what());
     }

@@ -72,23 +72,55 @@ std::size_t display_width(std::string_view text) {
     return width;
 }
 
-std::string render_table(const std::vector<Row> &rows) {
-    const std::string header_reference = "REFERENCE";
-    std::vector<std::string> references;
-    std::size_t width = display_width(header_reference);
-    for (const Row &row : rows) {
-        references.push_back(row.reference.empty() ? "<none>" : escape_for_terminal(row.reference));
-        width = std::max(width, display_width(references.back()));
+// Pads each cell but the last of a line to its column's width plus three
+// spaces, and ends the line without trailing spaces.
+std::string render_columns(const std::vector<std::vector<std::string>> &lines) {
+    std::vector<std::size_t> widths;
+    for (const auto &cells : lines) {
+        widths.resize(std::max(widths.size(), cells.size()));
+        for (std::size_t column = 0; column < cells.size(); ++column) {
+            widths[column] = std::max(widths[column], display_width(cells[column]));
+        }
     }
 
-    const auto pad = [width](const std::string &cell) {
-        return cell + std::string(width - display_width(cell) + 3, ' ');
-    };
-    std::string out = pad(header_reference) + "DIGEST\n";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        out += pad(references[i]) + escape_for_terminal(rows[i].digest) + "\n";
+    std::string out;
+    for (const auto &cells : lines) {
+        std::string line;
+        for (std::size_t column = 0; column < cells.size(); ++column) {
+            line += cells[column];
+            if (column + 1 < cells.size()) {
+                line += std::string(widths[column] - display_width(cells[column]) + 3, ' ');
+            }
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        out += line + "\n";
     }
     return out;
+}
+
+std::string render_table(const std::vector<Row> &rows, bool referrers) {
+    std::vector<std::vector<std::string>> lines;
+    lines.push_back({"REFERENCE", "DIGEST"});
+    if (referrers) {
+        lines.back().insert(lines.back().end(), {"ARTIFACT TYPE", "SUBJECT"});
+    }
+
+    for (const Row &row : rows) {
+        std::vector<std::string> cells = {row.reference.empty() ? "<none>" : escape_for_terminal(row.reference),
+                                          escape_for_terminal(row.digest)};
+        if (referrers && row.is_referrer()) {
+            cells.push_back(row.artifact_type.empty() ? "<none>" : escape_for_terminal(row.artifact_type));
+            cells.push_back(escape_for_terminal(row.subject));
+        }
+        lines.push_back(std::move(cells));
+    }
+    return render_columns(lines);
+}
+
+std::string json_string(const std::string &text) {
+    return boost::json::serialize(boost::json::string(text));
 }
 
 std::string render_json(const std::vector<Row> &rows) {
@@ -97,8 +129,12 @@ std::string render_json(const std::vector<Row> &rows) {
     }
     std::string out = "[\n";
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        out += "  {\"digest\": " + boost::json::serialize(boost::json::string(rows[i].digest)) +
-               ", \"reference\": " + boost::json::serialize(boost::json::string(rows[i].reference)) + "}";
+        out += "  {\"digest\": " + json_string(rows[i].digest) + ", \"reference\": " + json_string(rows[i].reference);
+        if (rows[i].is_referrer()) {
+            out += ", \"subject\": " + json_string(rows[i].subject) +
+                   ", \"artifactType\": " + json_string(rows[i].artifact_type);
+        }
+        out += "}";
         out += i + 1 < rows.size() ? ",\n" : "\n";
     }
     return out + "]\n";
@@ -118,10 +154,14 @@ std::string csv_field(const std::string &value) {
     return quoted + "\"";
 }
 
-std::string render_csv(const std::vector<Row> &rows) {
-    std::string out = "reference,digest\r\n";
+std::string render_csv(const std::vector<Row> &rows, bool referrers) {
+    std::string out = referrers ? "reference,digest,artifactType,subject\r\n" : "reference,digest\r\n";
     for (const Row &row : rows) {
-        out += csv_field(row.reference) + "," + csv_field(row.digest) + "\r\n";
+        out += csv_field(row.reference) + "," + csv_field(row.digest);
+        if (referrers) {
+            out += "," + csv_field(row.artifact_type) + "," + csv_field(row.subject);
+        }
+        out += "\r\n";
     }
     return out;
 }
@@ -308,11 +348,11 @@ void check_output_paths(const std::vector<OutputSpec> &specs) {
     }
 }
 
-std::string render(Format format, const std::vector<Row> &rows) {
+std::string render(Format format, const std::vector<Row> &rows, bool referrers) {
     switch (format) {
-        case Format::Table: return render_table(rows);
+        case Format::Table: return render_table(rows, referrers);
         case Format::Json: return render_json(rows);
-        case Format::Csv: return render_csv(rows);
+        case Format::Csv: return render_csv(rows, referrers);
     }
     throw std::logic_error("unknown output format");
 }

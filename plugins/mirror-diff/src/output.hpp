@@ -40,12 +40,22 @@ std::vector<OutputSpec> parse_output_specs(const std::vector<std::string> &value
 // OutputSpecError naming the path.
 void check_output_paths(const std::vector<OutputSpec> &specs);
 
-// Renders rows in a format. Every format ends with a newline.
+// Renders rows in a format, in the order given. Every format ends with a
+// newline.
 //   table: aligned REFERENCE and DIGEST columns with a header; an empty
 //          reference is shown as <none>; control characters are escaped.
 //   json:  [{"digest": "...", "reference": "..."}, ...]
 //   csv:   RFC 4180, header reference,digest, CRLF line ends.
-std::string render(Format format, const std::vector<Row> &rows);
+// With `referrers` (-r/--recursive), each format gains the artifact type
+// and the subject of referrer rows:
+//   table: ARTIFACT TYPE and SUBJECT columns, empty for entry rows and
+//          <none> for a referrer without an artifact type; lines carry no
+//          trailing spaces.
+//   json:  referrer rows add "subject" and "artifactType" keys; entry rows
+//          keep exactly "digest" and "reference".
+//   csv:   header reference,digest,artifactType,subject; both fields are
+//          empty for entry rows.
+std::string render(Format format, const std::vector<Row> &rows, bool referrers = false);
 
 // Writes an output file. A regular file (a new one, or the one a symbolic
 // link points to) is replaced whole: the content goes to a temporary file in

@@ -21,11 +21,18 @@ constexpr const char *kLongHelp =
     "from the list every image reachable from it, so the output shows what the destination still\n"
     "lacks. --expand lists the images of nested mirror artifacts in place of the nested artifact.\n"
     "\n"
-    "Sources are registry references (HOST/REPOSITORY:TAG or @DIGEST) or OCI image layout\n"
-    "directories (oci:PATH, oci:PATH:TAG or oci:PATH@DIGEST).\n"
+    "Sources are registry references (HOST/REPOSITORY:TAG or @DIGEST), OCI image layout\n"
+    "directories (oci:PATH, oci:PATH:TAG or oci:PATH@DIGEST), or OCI layouts in tar archives,\n"
+    "plain or compressed with gzip or zstd (oci-archive:PATH[:TAG], oci-archive:PATH@DIGEST,\n"
+    "or oci-archive:- for standard input).\n"
     "\n"
-    "Rows are sorted by reference, then digest. Output files are written only after the whole\n"
-    "traversal succeeded, and replaced whole.";
+    "With -r/--recursive, the referrers of each listed image (signatures, SBOMs, attestations\n"
+    "found through the OCI referrers API or the sha256-<hex> tag), and their referrers in turn,\n"
+    "are listed after the image with their artifact type and subject. Referrers of the\n"
+    "EXISTING-IMAGE arguments count as existing.\n"
+    "\n"
+    "Rows are sorted by reference, then digest, each followed by its referrers. Output files are\n"
+    "written only after the whole traversal succeeded, and replaced whole.";
 
 constexpr const char *kExamples =
     "List the images in a mirror artifact as a table on standard output:\n"
@@ -38,7 +45,10 @@ constexpr const char *kExamples =
     "  ace-dt mirror diff reg.example.com/repo/data:sync-45 reg.example.com/repo/data:sync-44\n"
     "\n"
     "List the images of nested mirror artifacts too, from an OCI layout on disk:\n"
-    "  ace-dt mirror diff oci:./sync-45:sync-45 --expand";
+    "  ace-dt mirror diff oci:./sync-45:sync-45 --expand\n"
+    "\n"
+    "List new images with their signatures and SBOMs as JSON:\n"
+    "  ace-dt mirror diff -r reg.example.com/repo/data:sync-45 reg.example.com/repo/data:sync-44 -o json";
 
 const ace_dt_positional kPositionals[] = {
     {sizeof(ace_dt_positional), "MIRROR-ARTIFACT", "the mirror artifact to list", 1, 1},

@@ -6,7 +6,9 @@
 #include <acedt/oci/media_type.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 
 namespace acedt::mirror_diff {
 namespace {
@@ -66,9 +68,92 @@ public:
         }
     }
 
-    std::vector<Row> rows() const { return {rows_.begin(), rows_.end()}; }
+    // The entry rows in order, each followed by its referrer rows when
+    // referrers are requested.
+    std::vector<Row> rows() {
+        std::vector<Row> result;
+        for (const Row &row : rows_) {
+            result.push_back(row);
+            if (options_.referrers) {
+                std::unordered_set<oci::Digest> chain{oci::Digest::parse(row.digest)};
+                append_referrers(row.reference, oci::Digest::parse(row.digest), row.reference, 1, chain, result);
+            }
+        }
+        return result;
+    }
 
 private:
+    // Appends the rows of the referrers of `subject`, then of their
+    // referrers, skipping those in the existing set and any digest already
+    // on the chain from the listed entry (a hand-made cycle).
+    void append_referrers(const std::string &reference, const oci::Digest &subject, const std::string &trail,
+                          int depth, std::unordered_set<oci::Digest> &chain, std::vector<Row> &out) {
+        for (const oci::Descriptor &referrer : referrers_of(subject, trail)) {
+            throw_if_interrupted(interrupted_);
+            if (existing_.contains(referrer.digest) || chain.count(referrer.digest) != 0) {
+                continue;
+            }
+            if (depth > kMaxReferrerDepth) {
+                throw oci::Error("referrers are chained more than " + std::to_string(kMaxReferrerDepth) +
+                                 " levels deep below " + trail);
+            }
+            out.push_back(Row{reference, referrer.digest.str(), subject.str(), referrer.artifact_type});
+
+            chain.insert(referrer.digest);
+            append_referrers(reference, referrer.digest, trail + " > referrer " + referrer.digest.str(), depth + 1,
+                             chain, out);
+            chain.erase(referrer.digest);
+        }
+    }
+
+    // The referrers of `subject` in the mirror's repository, looked up once,
+    // each with its artifact type, sorted by artifact type and digest.
+    const std::vector<oci::Descriptor> &referrers_of(const oci::Digest &subject, const std::string &trail) {
+        const auto cached = referrers_.find(subject);
+        if (cached != referrers_.end()) {
+            return cached->second;
+        }
+
+        std::vector<oci::Descriptor> found;
+        try {
+            found = mirror_.referrers(subject, "");
+        } catch (const oci::InterruptedError &) {
+            throw;
+        } catch (const oci::Error &e) {
+            throw oci::Error(std::string(e.what()) + " (referrers of " + trail + ")");
+        }
+
+        std::vector<oci::Descriptor> unique;
+        std::unordered_set<oci::Digest> seen;
+        for (oci::Descriptor &referrer : found) {
+            if (!seen.insert(referrer.digest).second) {
+                continue;
+            }
+            if (referrer.artifact_type.empty()) {
+                referrer.artifact_type = artifact_type_from_manifest(referrer, trail);
+            }
+            unique.push_back(std::move(referrer));
+        }
+        std::sort(unique.begin(), unique.end(), [](const oci::Descriptor &a, const oci::Descriptor &b) {
+            return std::tie(a.artifact_type, a.digest) < std::tie(b.artifact_type, b.digest);
+        });
+        return referrers_.emplace(subject, std::move(unique)).first->second;
+    }
+
+    // The artifact type a referrers list leaves out: the manifest's own
+    // artifactType, else for an image manifest its config media type, as
+    // the referrers API reports it.
+    std::string artifact_type_from_manifest(const oci::Descriptor &referrer, const std::string &trail) {
+        if (!oci::media_type::is_index(referrer.media_type) && !oci::media_type::is_image_manifest(referrer.media_type)) {
+            return {};
+        }
+        const oci::FetchedManifest fetched = fetch_entry(mirror_, referrer, trail + " > referrer " + referrer.digest.str());
+        if (!fetched.manifest.artifact_type.empty() || fetched.manifest.is_index() || !fetched.manifest.config) {
+            return fetched.manifest.artifact_type;
+        }
+        return fetched.manifest.config->media_type;
+    }
+
     // Collects the entries of a nested mirror artifact in its place and
     // returns true. Returns false for any other entry, which becomes a row.
     // Only index descriptors are fetched.
@@ -99,11 +184,13 @@ private:
     const InterruptCheck &interrupted_;
     std::set<Row> rows_;
     std::unordered_set<oci::Digest> expanded_;
+    std::map<oci::Digest, std::vector<oci::Descriptor>> referrers_;
 };
 
 }  // namespace
 
-ExistingSet::ExistingSet(InterruptCheck interrupted) : interrupted_(std::move(interrupted)) {}
+ExistingSet::ExistingSet(InterruptCheck interrupted, bool include_referrers)
+    : interrupted_(std::move(interrupted)), include_referrers_(include_referrers) {}
 
 void ExistingSet::add(oci::ManifestSource &source) {
     throw_if_interrupted(interrupted_);
@@ -113,13 +200,17 @@ void ExistingSet::add(oci::ManifestSource &source) {
     if (!digests_.insert(digest).second) {
         return;
     }
+    std::vector<oci::Digest> added{digest};
     if (root.manifest.is_index()) {
-        add_children(source, root.manifest, source.display_name(), 1);
+        add_children(source, root.manifest, source.display_name(), 1, added);
+    }
+    if (include_referrers_) {
+        add_referrers(source, std::move(added));
     }
 }
 
 void ExistingSet::add_children(oci::ManifestSource &source, const oci::Manifest &index,
-                               const std::string &trail, int depth) {
+                               const std::string &trail, int depth, std::vector<oci::Digest> &added) {
     check_depth(depth, trail);
 
     for (const oci::Descriptor &entry : index_entries(index, trail)) {
@@ -127,13 +218,40 @@ void ExistingSet::add_children(oci::ManifestSource &source, const oci::Manifest 
         if (!digests_.insert(entry.digest).second) {
             continue;
         }
+        added.push_back(entry.digest);
         if (!oci::media_type::is_index(entry.media_type)) {
             continue;
         }
 
         const std::string child_trail = extend_trail(trail, entry);
         const oci::FetchedManifest child = fetch_entry(source, entry, child_trail);
-        add_children(source, child.manifest, child_trail, depth + 1);
+        add_children(source, child.manifest, child_trail, depth + 1, added);
+    }
+}
+
+// Adds referrers level by level. A digest already in the set is not looked
+// up again, so shared referrers and cycles end the walk.
+void ExistingSet::add_referrers(oci::ManifestSource &source, std::vector<oci::Digest> subjects) {
+    for (int depth = 1; depth <= kMaxReferrerDepth && !subjects.empty(); ++depth) {
+        std::vector<oci::Digest> next;
+        for (const oci::Digest &subject : subjects) {
+            throw_if_interrupted(interrupted_);
+            std::vector<oci::Descriptor> referrers;
+            try {
+                referrers = source.referrers(subject, "");
+            } catch (const oci::InterruptedError &) {
+                throw;
+            } catch (const oci::Error &e) {
+                throw oci::Error(std::string(e.what()) + " (referrers of " + subject.str() + " in " +
+                                 source.display_name() + ")");
+            }
+            for (const oci::Descriptor &referrer : referrers) {
+                if (digests_.insert(referrer.digest).second) {
+                    next.push_back(referrer.digest);
+                }
+            }
+        }
+        subjects = std::move(next);
     }
 }
 

@@ -20,14 +20,24 @@ namespace acedt::mirror_diff {
 inline constexpr int kMaxNestingDepth = 8;
 
 // One output row: the reference an image was gathered from (possibly
-// empty) and its manifest digest.
+// empty) and its manifest digest. A referrer row (with --recursive) also
+// names the manifest it refers to and its artifact type, and carries the
+// reference of the listed image it belongs to.
 struct Row {
     std::string reference;
     std::string digest;
+    std::string subject{};        // empty for entries of the mirror artifact
+    std::string artifact_type{};  // referrers only; empty when they have none
 
-    // Byte-wise on reference, then on digest.
+    bool is_referrer() const { return !subject.empty(); }
+
+    // Byte-wise on reference, then digest, subject and artifact type.
     auto operator<=>(const Row &) const = default;
 };
+
+// Maximum length of a chain of referrers (a signature of a signature, and
+// so on) below a listed image. Real chains have one or two links.
+inline constexpr int kMaxReferrerDepth = 8;
 
 using InterruptCheck = std::function<bool()>;
 
@@ -36,11 +46,14 @@ using InterruptCheck = std::function<bool()>;
 // extra-manifests annotation of every index, mirror artifact or not.
 class ExistingSet {
 public:
-    explicit ExistingSet(InterruptCheck interrupted = [] { return false; });
+    // With `include_referrers`, the referrers of every manifest added, and
+    // their referrers in turn, are added too.
+    explicit ExistingSet(InterruptCheck interrupted = [] { return false; }, bool include_referrers = false);
 
     // Fetches the source's root and every index below it, adding their
     // digests. Image manifests are never fetched: their descriptors
-    // suffice. An index already in the set is not fetched again.
+    // suffice. An index already in the set is not fetched again. With
+    // referrers, each new digest costs one referrers lookup at the source.
     void add(oci::ManifestSource &source);
 
     bool contains(const oci::Digest &digest) const { return digests_.count(digest) != 0; }
@@ -48,21 +61,29 @@ public:
 
 private:
     void add_children(oci::ManifestSource &source, const oci::Manifest &index, const std::string &trail,
-                      int depth);
+                      int depth, std::vector<oci::Digest> &added);
+    void add_referrers(oci::ManifestSource &source, std::vector<oci::Digest> subjects);
 
     InterruptCheck interrupted_;
+    bool include_referrers_;
     std::unordered_set<oci::Digest> digests_;
 };
 
 struct ListOptions {
     // Replace nested mirror artifacts by their entries, at any depth.
     bool expand = false;
+    // List the referrers of every listed entry after it, and their
+    // referrers in turn (-r/--recursive).
+    bool referrers = false;
 };
 
 // Fetches the root of `mirror`, checks that it is a mirror artifact, and
 // returns the rows of its entries that are not in `existing`, each distinct
-// (reference, digest) pair once, sorted. Throws oci::Error when the root is
-// not a mirror artifact or any manifest cannot be read or verified.
+// (reference, digest) pair once, sorted. With referrers, each entry row is
+// followed by the rows of its referrers that are not in `existing`, depth
+// first, each level sorted by artifact type and digest. A referrer in
+// `existing` is left out with its own referrers. Throws oci::Error when the
+// root is not a mirror artifact or any manifest cannot be read or verified.
 std::vector<Row> list_rows(oci::ManifestSource &mirror, const ExistingSet &existing,
                            const ListOptions &options, const InterruptCheck &interrupted);
 

@@ -4,6 +4,7 @@
 #include <acedt/oci/reference.hpp>
 
 #include "json_fields.hpp"
+#include "retry.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -21,10 +22,13 @@ constexpr int kLogWarn = 4;
 // Token lifetime when the token service sends no expires_in, as the Docker
 // token specification defines.
 constexpr std::int64_t kDefaultTokenSeconds = 60;
-// A token this close to its expiry is not reused, so that it cannot expire
-// between the check and the request.
+// A token this close to its expiry is renewed rather than reused, so that it
+// cannot expire between the check and the request. A token that lives no
+// longer than this is used for one request only.
 constexpr auto kExpiryMargin = std::chrono::seconds(5);
 constexpr std::int64_t kMaxTokenResponseBytes = 1024 * 1024;
+// client_id of OAuth2 token requests; token services only record it.
+constexpr std::string_view kClientId = "ace-dt";
 
 const AuthChallenge *find_challenge(const std::vector<AuthChallenge> &challenges, std::string_view scheme) {
     const auto found = std::find_if(challenges.begin(), challenges.end(),
@@ -56,7 +60,7 @@ struct TokenResponse {
 };
 
 // Reads {"token": ..., "access_token": ..., "expires_in": ...}. When both
-// token fields are present, "token" wins.
+// token fields are present, "token" wins. Messages never show a value.
 TokenResponse parse_token_response(std::string_view body) {
     const json::value document = json_fields::parse(body);
     const json::object &object = json_fields::to_object(document, "");
@@ -82,11 +86,30 @@ TokenResponse parse_token_response(std::string_view body) {
     return response;
 }
 
+// The scopes to request: those the challenge names (space separated), or
+// else the one derived from the request.
+std::vector<std::string> requested_scopes(const AuthChallenge &challenge, const std::string &scope) {
+    const std::string challenge_scope = parameter(challenge, "scope");
+    return split_spaces(challenge_scope.empty() ? scope : challenge_scope);
+}
+
+// Credentials go to the token service over HTTPS, to the endpoint's own
+// origin (an http:// endpoint the user configured), or to a loopback host;
+// never in clear text to a third host named by the server.
+bool may_send_credentials(const std::string &realm, const std::string &endpoint) {
+    if (realm.starts_with("https://")) {
+        return true;
+    }
+    if (http::url_origin(realm) == http::url_origin(endpoint)) {
+        return true;
+    }
+    return is_loopback_host(http::url_host(realm));
+}
+
 }  // namespace
 
-Authenticator::Authenticator(std::string registry, std::shared_ptr<CredentialStore> credentials,
-                             std::function<bool(std::string_view url)> insecure_for_url)
-    : registry_(std::move(registry)), credentials_(std::move(credentials)), insecure_for_url_(std::move(insecure_for_url)) {}
+Authenticator::Authenticator(std::string registry, std::shared_ptr<CredentialStore> credentials, RetryPolicy retry)
+    : registry_(std::move(registry)), store_(std::move(credentials)), retry_(retry) {}
 
 std::string Authenticator::cached_authorization(const std::string &endpoint, const std::string &scope) {
     const auto token = tokens_.find(cache_key(endpoint, scope));
@@ -103,17 +126,37 @@ void Authenticator::forget(const std::string &endpoint, const std::string &scope
     basic_auth_.erase(endpoint);
 }
 
+const CredentialLookup &Authenticator::credentials() {
+    if (!lookup_) {
+        lookup_ = store_->find(registry_);
+    }
+    return *lookup_;
+}
+
+std::string Authenticator::credential_source() {
+    const CredentialLookup &lookup = credentials();
+    if (lookup.credentials) {
+        return "from " + lookup.origin;
+    }
+    return "in " + store_->describe_files();
+}
+
 std::string Authenticator::respond(http::Transport &transport, const std::vector<AuthChallenge> &challenges,
-                                  const std::string &endpoint, const std::string &scope) {
+                                   const std::string &endpoint, const std::string &scope) {
     if (const AuthChallenge *bearer = find_challenge(challenges, "bearer")) {
         return "Bearer " + fetch_token(transport, *bearer, endpoint, scope);
     }
 
     if (find_challenge(challenges, "basic") != nullptr) {
-        if (!has_credentials()) {
+        const CredentialLookup &lookup = credentials();
+        if (!lookup.credentials) {
             throw Error(registry_ + " requires credentials, and none were found for it " + credential_source() +
-                        "; add an entry for " + registry_ + " to the auths section of that file (docker login "
-                        "writes one)");
+                        "; add an entry for " + registry_ + " to the auths section of one of them (docker login "
+                        "writes one) or name a credential helper in credHelpers");
+        }
+        if (lookup.credentials->password.empty() && lookup.credentials->has_identity_token()) {
+            throw Error(registry_ + " asks for Basic authentication, but the credentials " + credential_source() +
+                        " are an identity token, which only token (Bearer) authentication can use");
         }
         const std::string authorization = basic_authorization();
         basic_auth_[endpoint] = authorization;
@@ -132,54 +175,59 @@ std::string Authenticator::respond(http::Transport &transport, const std::vector
                 ", which is not supported; supported schemes are Bearer and Basic");
 }
 
-std::string Authenticator::credential_source() const {
-    if (credentials_->path().empty()) {
-        return "(no credentials file: HOME is not set and no registry auth file is configured)";
-    }
-    return "in " + credentials_->path();
-}
-
-bool Authenticator::has_credentials() {
-    return credentials_->find(registry_).has_value();
-}
-
 std::string Authenticator::basic_authorization() {
-    const std::optional<Credentials> credentials = credentials_->find(registry_);
-    return "Basic " + encode_base64(credentials->username + ":" + credentials->password);
+    const Credentials &credentials = *this->credentials().credentials;
+    return "Basic " + encode_base64(credentials.username + ":" + credentials.password);
 }
 
-std::string Authenticator::token_url(const AuthChallenge &challenge, const std::string &scope) const {
+http::Request Authenticator::token_request(const AuthChallenge &challenge, const std::string &endpoint,
+                                           const std::string &scope, http::Transport &transport) {
     const std::string realm = parameter(challenge, "realm");
-    std::string url = realm;
-    char separator = realm.find('?') == std::string::npos ? '?' : '&';
-
     const std::string service = parameter(challenge, "service");
+    const std::vector<std::string> scopes = requested_scopes(challenge, scope);
+
+    http::Request request;
+    request.url = realm;
+    request.headers.push_back("Accept: application/json");
+    request.max_body_bytes = kMaxTokenResponseBytes;
+
+    const CredentialLookup &lookup = credentials();
+    const bool allowed = may_send_credentials(realm, endpoint);
+    if (lookup.credentials && !allowed) {
+        transport.hooks().log(kLogWarn, "not sending credentials for " + registry_ + " to the token service " +
+                                            http::url_origin(realm) + " over plain HTTP; requesting an anonymous token");
+    }
+
+    // An identity token is a refresh token: it is exchanged with the OAuth2
+    // refresh_token grant, and the scopes go space separated in one field.
+    if (lookup.credentials && allowed && lookup.credentials->has_identity_token()) {
+        std::string joined;
+        for (const std::string &each : scopes) {
+            joined += (joined.empty() ? "" : " ") + each;
+        }
+        request.method = "POST";
+        request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+        request.body = "grant_type=refresh_token&client_id=" + http::escape_query_value(kClientId) +
+                       "&service=" + http::escape_query_value(service) + "&scope=" + http::escape_query_value(joined) +
+                       "&refresh_token=" + http::escape_query_value(lookup.credentials->identity_token);
+        return request;
+    }
+
+    // Otherwise a GET names each scope in its own parameter, as the Docker
+    // token specification defines.
+    char separator = realm.find('?') == std::string::npos ? '?' : '&';
     if (!service.empty()) {
-        url += separator + std::string("service=") + http::escape_query_value(service);
+        request.url += separator + std::string("service=") + http::escape_query_value(service);
         separator = '&';
     }
-
-    // A challenge may name several scopes separated by spaces, and the token
-    // service expects each as its own scope parameter.
-    const std::string challenge_scope = parameter(challenge, "scope");
-    for (const std::string &each : split_spaces(challenge_scope.empty() ? scope : challenge_scope)) {
-        url += separator + std::string("scope=") + http::escape_query_value(each);
+    for (const std::string &each : scopes) {
+        request.url += separator + std::string("scope=") + http::escape_query_value(each);
         separator = '&';
     }
-    return url;
-}
-
-// Credentials go to the token service over HTTPS, to the endpoint's own
-// origin (an http:// endpoint the user configured), or to a loopback host;
-// never in clear text to a third host named by the server.
-bool Authenticator::may_send_credentials(const std::string &realm, const std::string &endpoint) const {
-    if (realm.starts_with("https://")) {
-        return true;
+    if (lookup.credentials && allowed && !lookup.credentials->username.empty()) {
+        request.headers.push_back("Authorization: " + basic_authorization());
     }
-    if (http::url_origin(realm) == http::url_origin(endpoint)) {
-        return true;
-    }
-    return is_loopback_host(http::url_host(realm));
+    return request;
 }
 
 std::string Authenticator::fetch_token(http::Transport &transport, const AuthChallenge &challenge,
@@ -190,31 +238,21 @@ std::string Authenticator::fetch_token(http::Transport &transport, const AuthCha
                     "\", which is not an http:// or https:// URL; cannot request a token");
     }
 
-    http::Request request;
-    request.url = token_url(challenge, scope);
-    request.headers.push_back("Accept: application/json");
-    request.insecure_skip_verify = insecure_for_url_(realm);
-    request.max_body_bytes = kMaxTokenResponseBytes;
-
-    const bool credentials_found = has_credentials();
-    if (credentials_found && may_send_credentials(realm, endpoint)) {
-        request.headers.push_back("Authorization: " + basic_authorization());
-    } else if (credentials_found) {
-        transport.hooks().log(kLogWarn, "not sending credentials for " + registry_ + " to the token service " +
-                                            http::url_origin(realm) + " over plain HTTP; requesting an anonymous token");
-    }
-
-    const http::Response response = transport.get(request);
+    const http::Request request = token_request(challenge, endpoint, scope, transport);
+    const http::Response response = http::send_with_retries(transport, request, retry_);
     const std::string service_origin = http::url_origin(realm);
+    const bool had_credentials = credentials().credentials.has_value();
+
     if (response.status == 401 || response.status == 403) {
         throw Error("authentication to " + registry_ + " failed: the token service " + service_origin +
                     " returned HTTP " + std::to_string(response.status) + "; " +
-                    (credentials_found ? "check the credentials for " + registry_ + " " + credential_source()
-                                       : "no credentials for " + registry_ + " were found " + credential_source()));
+                    (had_credentials ? "check the credentials for " + registry_ + " " + credential_source()
+                                     : "no credentials for " + registry_ + " were found " + credential_source()));
     }
     if (response.status < 200 || response.status > 299) {
         throw Error("token request to " + service_origin + " for " + registry_ + " failed with HTTP " +
-                    std::to_string(response.status));
+                    std::to_string(response.status) +
+                    (response.retries_exhausted.empty() ? "" : " (" + response.retries_exhausted + ")"));
     }
 
     TokenResponse token;

@@ -1,6 +1,7 @@
 // Responds to a registry's authentication challenges and caches the result.
-// Bearer tokens are cached per endpoint and scope until they expire, and
-// endpoints that required Basic credentials get them on every request.
+// Bearer tokens are cached per endpoint and scope until shortly before they
+// expire, and endpoints that required Basic credentials get them on every
+// request.
 #pragma once
 
 #include <acedt/oci/auth.hpp>
@@ -8,7 +9,6 @@
 #include "http_transport.hpp"
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,10 +19,7 @@ namespace acedt::oci {
 // Not thread-safe, because RegistryClient serialises its requests.
 class Authenticator {
 public:
-    // `insecure_for_url` returns whether TLS verification is off for a URL.
-    // Token requests use it too.
-    Authenticator(std::string registry, std::shared_ptr<CredentialStore> credentials,
-                  std::function<bool(std::string_view url)> insecure_for_url);
+    Authenticator(std::string registry, std::shared_ptr<CredentialStore> credentials, RetryPolicy retry);
 
     // The Authorization header value to send before any challenge, or ""
     // when nothing is known yet for this endpoint and scope.
@@ -32,17 +29,19 @@ public:
     void forget(const std::string &endpoint, const std::string &scope);
 
     // Returns the Authorization header value that responds to `challenges`,
-    // preferring Bearer over Basic. For Bearer it fetches a token from the
-    // challenge's realm, sending Basic credentials when there are any for the
-    // registry. Throws Error when it supports none of the challenges.
+    // preferring Bearer over Basic and skipping other schemes. For Bearer it
+    // gets a token from the challenge's realm: with an identity token
+    // through an OAuth2 refresh_token grant (POST), otherwise with a GET that
+    // carries Basic credentials when there are any. Throws Error when it
+    // supports none of the challenges or the token service refuses.
     std::string respond(http::Transport &transport, const std::vector<AuthChallenge> &challenges,
-                       const std::string &endpoint, const std::string &scope);
+                        const std::string &endpoint, const std::string &scope);
 
-    // Where credentials are read from, for messages: "in FILE".
-    std::string credential_source() const;
+    // The registry's credentials, looked up once.
+    const CredentialLookup &credentials();
 
-    // Whether there are credentials for the registry (reads the file once).
-    bool has_credentials();
+    // Where credentials were looked for or found, for messages.
+    std::string credential_source();
 
 private:
     struct CachedToken {
@@ -52,13 +51,14 @@ private:
 
     std::string fetch_token(http::Transport &transport, const AuthChallenge &challenge, const std::string &endpoint,
                             const std::string &scope);
-    std::string token_url(const AuthChallenge &challenge, const std::string &scope) const;
-    bool may_send_credentials(const std::string &realm, const std::string &endpoint) const;
+    http::Request token_request(const AuthChallenge &challenge, const std::string &endpoint,
+                                const std::string &scope, http::Transport &transport);
     std::string basic_authorization();
 
     std::string registry_;
-    std::shared_ptr<CredentialStore> credentials_;
-    std::function<bool(std::string_view)> insecure_for_url_;
+    std::shared_ptr<CredentialStore> store_;
+    RetryPolicy retry_;
+    std::optional<CredentialLookup> lookup_;
     std::map<std::string, CachedToken> tokens_;      // by endpoint + " " + scope
     std::map<std::string, std::string> basic_auth_;  // Authorization value by endpoint
 };

@@ -3,6 +3,9 @@
 
 #include "json_fields.hpp"
 
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <regex>
 
@@ -13,6 +16,22 @@ using json_fields::find;
 using json_fields::member_path;
 
 namespace {
+
+// A day; longer timeouts are typing mistakes.
+constexpr std::int64_t kMaxTimeoutSeconds = 24 * 60 * 60;
+
+ReferrersMode parse_referrers_mode(const std::string &text, std::string_view path) {
+    if (text == "auto") {
+        return ReferrersMode::kAuto;
+    }
+    if (text == "api") {
+        return ReferrersMode::kApi;
+    }
+    if (text == "tag") {
+        return ReferrersMode::kTag;
+    }
+    json_fields::fail(path, "expected api, tag or auto, found \"" + text + "\"");
+}
 
 std::string key_of(const json::key_value_pair &member) {
     return std::string(member.key().data(), member.key().size());
@@ -70,9 +89,27 @@ EndpointSettings parse_endpoint(const json::value &value, std::string_view path)
         }
     }
     if (const json::value *referrers = find(object, "supportsReferrers")) {
-        settings.supports_referrers = json_fields::to_string(*referrers, member_path(path, "supportsReferrers"));
+        settings.supports_referrers =
+            parse_referrers_mode(json_fields::to_string(*referrers, member_path(path, "supportsReferrers")),
+                                 member_path(path, "supportsReferrers"));
     }
     return settings;
+}
+
+// A duration string, or a whole number of seconds.
+std::chrono::milliseconds parse_timeout(const json::value &value, std::string_view path) {
+    if (value.is_int64() || value.is_uint64()) {
+        const std::int64_t seconds = json_fields::to_int64(value, path);
+        if (seconds <= 0 || seconds > kMaxTimeoutSeconds) {
+            json_fields::fail(path, "expected a positive duration such as \"30s\", found " + std::to_string(seconds));
+        }
+        return std::chrono::seconds(seconds);
+    }
+    try {
+        return parse_duration(json_fields::to_string(value, path));
+    } catch (const Error &error) {
+        json_fields::fail(path, error.what());
+    }
 }
 
 void parse_registry_config(const json::value &value, ClientConfig &config) {
@@ -98,6 +135,51 @@ void parse_registry_config(const json::value &value, ClientConfig &config) {
 
 }  // namespace
 
+std::chrono::milliseconds parse_duration(std::string_view text) {
+    const std::string quoted = "\"" + std::string(text) + "\"";
+    if (text.empty()) {
+        throw Error("invalid duration \"\": expected a number and a unit, such as \"30s\" or \"1m30s\"");
+    }
+
+    double total_ms = 0;
+    std::size_t position = 0;
+    while (position < text.size()) {
+        const std::size_t number_start = position;
+        while (position < text.size() && (std::isdigit(static_cast<unsigned char>(text[position])) || text[position] == '.')) {
+            ++position;
+        }
+        const std::string number(text.substr(number_start, position - number_start));
+        const std::size_t unit_start = position;
+        while (position < text.size() && std::isalpha(static_cast<unsigned char>(text[position]))) {
+            ++position;
+        }
+        const std::string_view unit = text.substr(unit_start, position - unit_start);
+
+        double factor = 0;
+        if (unit == "ms") {
+            factor = 1;
+        } else if (unit == "s") {
+            factor = 1000;
+        } else if (unit == "m") {
+            factor = 60 * 1000;
+        } else if (unit == "h") {
+            factor = 60 * 60 * 1000;
+        }
+        char *end = nullptr;
+        const double value = number.empty() ? 0 : std::strtod(number.c_str(), &end);
+        if (number.empty() || end != number.c_str() + number.size() || factor == 0) {
+            throw Error("invalid duration " + quoted + ": expected numbers with the units ms, s, m or h, such as "
+                        "\"30s\" or \"1m30s\"");
+        }
+        total_ms += value * factor;
+    }
+
+    if (total_ms < 1 || total_ms > static_cast<double>(kMaxTimeoutSeconds) * 1000) {
+        throw Error("invalid duration " + quoted + ": expected at least 1ms and at most 24h");
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(total_ms)));
+}
+
 ClientConfig ClientConfig::from_json(std::string_view json_text) {
     json::value document;
     try {
@@ -121,6 +203,12 @@ ClientConfig ClientConfig::from_json(std::string_view json_text) {
         }
         if (const json::value *auth_file = find(object, "registryAuthFile")) {
             config.registry_auth_file = json_fields::to_string(*auth_file, "registryAuthFile");
+        }
+        if (const json::value *timeout = find(object, "httpConnectTimeout")) {
+            config.connect_timeout = parse_timeout(*timeout, "httpConnectTimeout");
+        }
+        if (const json::value *timeout = find(object, "httpIdleTimeout")) {
+            config.idle_timeout = parse_timeout(*timeout, "httpIdleTimeout");
         }
         if (const json::value *registry_config = find(object, "registryConfig")) {
             parse_registry_config(*registry_config, config);

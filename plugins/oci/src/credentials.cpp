@@ -1,5 +1,5 @@
-// Credentials from docker-style config files, and the base64 coding that
-// their "auth" fields and Basic authorization use.
+// Credentials from docker-style config files and their credential helpers,
+// and the base64 coding that "auth" fields and Basic authorization use.
 #include <acedt/oci/auth.hpp>
 #include <acedt/oci/error.hpp>
 
@@ -21,7 +21,11 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr int kLogWarn = 4;
+constexpr int kLogDebug = 12;
+
 constexpr std::string_view kDockerHub = "docker.io";
+constexpr std::string_view kDockerHubIndexUrl = "https://index.docker.io/v1/";
 
 // Names that Docker clients use for Docker Hub in the auths section.
 constexpr std::array<std::string_view, 3> kDockerHubAliases = {"index.docker.io", "registry-1.docker.io", "docker.io"};
@@ -60,38 +64,73 @@ Credentials split_auth_field(std::string_view encoded, std::string_view path) {
     if (colon == std::string::npos) {
         json_fields::fail(path, "the decoded value has no ':' between user name and password");
     }
-    return Credentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
+    Credentials credentials;
+    credentials.username = decoded.substr(0, colon);
+    credentials.password = decoded.substr(colon + 1);
+    return credentials;
 }
 
+std::string optional_secret(const json::object &entry, std::string_view key, std::string_view path) {
+    const json::value *value = json_fields::find(entry, key);
+    return value == nullptr ? std::string() : secret_string(*value, json_fields::member_path(path, key));
+}
+
+// Returns std::nullopt for an entry without any credential field, which
+// docker writes when the credentials live in a credentials store.
 std::optional<Credentials> parse_auth_entry(const json::value &value, std::string_view path) {
     const json::object &entry = json_fields::to_object(value, path);
 
-    if (const json::value *auth = json_fields::find(entry, "auth")) {
-        const std::string encoded = secret_string(*auth, json_fields::member_path(path, "auth"));
-        if (!encoded.empty()) {
-            return split_auth_field(encoded, json_fields::member_path(path, "auth"));
-        }
-    }
-
     Credentials credentials;
-    if (const json::value *username = json_fields::find(entry, "username")) {
-        credentials.username = secret_string(*username, json_fields::member_path(path, "username"));
+    const std::string encoded = optional_secret(entry, "auth", path);
+    if (!encoded.empty()) {
+        credentials = split_auth_field(encoded, json_fields::member_path(path, "auth"));
+    } else {
+        credentials.username = optional_secret(entry, "username", path);
+        credentials.password = optional_secret(entry, "password", path);
     }
-    if (const json::value *password = json_fields::find(entry, "password")) {
-        credentials.password = secret_string(*password, json_fields::member_path(path, "password"));
-    }
-    if (credentials.username.empty() && credentials.password.empty()) {
+    credentials.identity_token = optional_secret(entry, "identitytoken", path);
+
+    if (credentials.username.empty() && credentials.password.empty() && !credentials.has_identity_token()) {
         return std::nullopt;
     }
     return credentials;
 }
 
-std::string default_config_path() {
-    const char *home = std::getenv("HOME");
-    if (home == nullptr || *home == '\0') {
-        return {};
+std::map<std::string, std::string> parse_helper_map(const json::value &value, std::string_view path) {
+    std::map<std::string, std::string> helpers;
+    for (const auto &[key, name] : json_fields::to_string_map(value, path)) {
+        helpers.emplace(normalize_registry_host(key), name);
     }
-    return std::string(home) + "/.docker/config.json";
+    return helpers;
+}
+
+std::string read_text_file(const std::string &path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (!file) {
+        throw Error("cannot read registry credentials from " + path);
+    }
+    return text.str();
+}
+
+// The server name docker passes to credential helpers: Docker Hub is stored
+// under its historical index URL, other registries under host[:port].
+std::string helper_server_name(const std::string &host) {
+    return host == kDockerHub ? std::string(kDockerHubIndexUrl) : host;
+}
+
+std::string describe_helper_problem(const HelperAnswer &answer) {
+    switch (answer.status) {
+    case HelperAnswer::Status::kNotFound:
+        return "it has no credentials for this registry";
+    case HelperAnswer::Status::kMissing:
+    case HelperAnswer::Status::kFailed:
+        return answer.problem;
+    case HelperAnswer::Status::kFound:
+        break;
+    }
+    return {};
 }
 
 }  // namespace
@@ -158,63 +197,150 @@ std::string decode_base64(std::string_view text) {
     return decoded;
 }
 
-std::map<std::string, Credentials> parse_docker_auths(std::string_view json_text, std::string_view origin) {
-    std::map<std::string, Credentials> result;
+DockerConfigFile parse_docker_config(std::string_view json_text, std::string_view origin) {
+    DockerConfigFile config;
     try {
         const json::value document = json_fields::parse(json_text);
         const json::object &object = json_fields::to_object(document, "");
-        const json::value *auths = json_fields::find(object, "auths");
-        if (auths == nullptr) {
-            return result;
-        }
 
-        for (const auto &member : json_fields::to_object(*auths, "auths")) {
-            const std::string key(member.key().data(), member.key().size());
-            const std::optional<Credentials> credentials =
-                parse_auth_entry(member.value(), json_fields::member_path("auths", key));
-            if (credentials) {
-                result.emplace(normalize_registry_host(key), *credentials);
+        if (const json::value *helpers = json_fields::find(object, "credHelpers")) {
+            config.credential_helpers = parse_helper_map(*helpers, "credHelpers");
+        }
+        if (const json::value *store = json_fields::find(object, "credsStore")) {
+            config.credentials_store = json_fields::to_string(*store, "credsStore");
+        }
+        if (const json::value *auths = json_fields::find(object, "auths")) {
+            for (const auto &member : json_fields::to_object(*auths, "auths")) {
+                const std::string key(member.key().data(), member.key().size());
+                config.auths.emplace(normalize_registry_host(key),
+                                     parse_auth_entry(member.value(), json_fields::member_path("auths", key)));
             }
         }
     } catch (const Error &error) {
         throw Error(std::string(origin) + ": " + error.what());
     }
+    return config;
+}
+
+std::map<std::string, Credentials> parse_docker_auths(std::string_view json_text, std::string_view origin) {
+    std::map<std::string, Credentials> result;
+    for (const auto &[host, credentials] : parse_docker_config(json_text, origin).auths) {
+        if (credentials) {
+            result.emplace(host, *credentials);
+        }
+    }
     return result;
 }
 
-CredentialStore::CredentialStore(std::string path) : path_(path.empty() ? default_config_path() : std::move(path)) {}
-
-std::optional<Credentials> CredentialStore::find(std::string_view registry) {
-    std::lock_guard lock(mutex_);
-    if (!loaded_) {
-        load_locked();
-        loaded_ = true;
+std::vector<std::string> default_credential_files(const std::string &registry_auth_file) {
+    std::vector<std::string> files;
+    if (!registry_auth_file.empty()) {
+        files.push_back(registry_auth_file);
     }
-
-    const auto found = credentials_.find(normalize_registry_host(registry));
-    if (found == credentials_.end()) {
-        return std::nullopt;
+    const char *runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+    if (runtime_dir != nullptr && *runtime_dir != '\0') {
+        files.push_back(std::string(runtime_dir) + "/containers/auth.json");
     }
-    return found->second;
+    const char *home = std::getenv("HOME");
+    if (home != nullptr && *home != '\0') {
+        files.push_back(std::string(home) + "/.docker/config.json");
+    }
+    return files;
 }
 
-void CredentialStore::load_locked() {
-    if (path_.empty()) {
-        return;
+CredentialStore::CredentialStore(std::vector<std::string> files, LogFunction log,
+                                 std::chrono::milliseconds helper_timeout)
+    : files_(std::move(files)), log_(std::move(log)), helper_timeout_(helper_timeout) {
+    if (!log_) {
+        log_ = [](int, const std::string &) {};
+    }
+}
+
+CredentialLookup CredentialStore::find(std::string_view registry) {
+    const std::string host = normalize_registry_host(registry);
+    std::lock_guard lock(mutex_);
+    const auto cached = cache_.find(host);
+    if (cached != cache_.end()) {
+        return cached->second;
+    }
+    CredentialLookup lookup = look_up_locked(host);
+    cache_.emplace(host, lookup);
+    return lookup;
+}
+
+std::string CredentialStore::describe_files() const {
+    if (files_.empty()) {
+        return "(none)";
+    }
+    std::string list;
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+        if (i > 0) {
+            list += i + 1 == files_.size() ? " or " : ", ";
+        }
+        list += files_[i];
+    }
+    return list;
+}
+
+const DockerConfigFile &CredentialStore::load_locked(std::size_t index) {
+    const auto loaded = loaded_.find(index);
+    if (loaded != loaded_.end()) {
+        return loaded->second;
     }
 
+    const std::string &path = files_[index];
+    DockerConfigFile config;
     std::error_code error;
-    if (!std::filesystem::exists(path_, error)) {
-        return;
+    if (std::filesystem::exists(path, error)) {
+        config = parse_docker_config(read_text_file(path), path);
+    }
+    return loaded_.emplace(index, std::move(config)).first->second;
+}
+
+CredentialLookup CredentialStore::look_up_locked(const std::string &host) {
+    for (std::size_t index = 0; index < files_.size(); ++index) {
+        const DockerConfigFile &config = load_locked(index);
+        const std::string &file = files_[index];
+
+        // credHelpers names the helper for this registry; credsStore is
+        // consulted only for registries without one, as docker does.
+        const auto helper = config.credential_helpers.find(host);
+        if (helper != config.credential_helpers.end()) {
+            if (auto credentials = ask_helper_locked(helper->second, host, file, "credHelpers")) {
+                return {std::move(credentials), "docker-credential-" + helper->second + " (credHelpers in " + file + ")"};
+            }
+        } else if (!config.credentials_store.empty()) {
+            if (auto credentials = ask_helper_locked(config.credentials_store, host, file, "credsStore")) {
+                return {std::move(credentials),
+                        "docker-credential-" + config.credentials_store + " (credsStore in " + file + ")"};
+            }
+        }
+
+        const auto entry = config.auths.find(host);
+        if (entry != config.auths.end() && entry->second) {
+            return {entry->second, "the auths entry in " + file};
+        }
+    }
+    return {};
+}
+
+std::optional<Credentials> CredentialStore::ask_helper_locked(const std::string &helper, const std::string &host,
+                                                            const std::string &file, std::string_view role) {
+    HelperAnswer answer;
+    try {
+        answer = run_credential_helper(helper, helper_server_name(host), helper_timeout_);
+    } catch (const Error &error) {
+        throw Error(file + ": " + std::string(role) + ": " + error.what());
+    }
+    if (answer.status == HelperAnswer::Status::kFound) {
+        log_(kLogDebug, "using credentials for " + host + " from docker-credential-" + helper);
+        return answer.credentials;
     }
 
-    std::ifstream file(path_, std::ios::binary);
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (!file) {
-        throw Error("cannot read registry credentials from " + path_);
-    }
-    credentials_ = parse_docker_auths(text.str(), path_);
+    log_(kLogWarn, "no credentials for " + host + " from docker-credential-" + helper + " (" + std::string(role) +
+                       " in " + file + "): " + describe_helper_problem(answer) +
+                       "; continuing without them unless another source has some");
+    return std::nullopt;
 }
 
 }  // namespace acedt::oci

@@ -4,6 +4,11 @@
 
 namespace acedt::oci {
 
+// The default for sources that cannot hold referrers.
+std::vector<Descriptor> ManifestSource::referrers(const Digest &, std::string_view) {
+    return {};
+}
+
 void check_manifest_size_limit(std::string_view source_name, const Descriptor &descriptor) {
     if (descriptor.size > kMaxManifestBytes) {
         throw Error(std::string(source_name) + ": manifest " + descriptor.digest.str() + " has " +

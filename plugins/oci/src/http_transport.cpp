@@ -1,6 +1,9 @@
 #include "http_transport.hpp"
 
 #include <curl/curl.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,10 +15,7 @@ namespace acedt::oci::http {
 namespace {
 
 constexpr int kLogDebug = 12;
-constexpr long kConnectTimeoutSeconds = 30;
-// A transfer slower than 1 byte/s for this long counts as stalled and fails.
-constexpr long kStallSeconds = 30;
-constexpr long kMaxRedirects = 10;
+constexpr int kMaxRedirects = 10;
 constexpr const char *kUserAgent = "ace-dt";
 
 void init_curl_once() {
@@ -51,6 +51,8 @@ struct Exchange {
     const ClientHooks *hooks = nullptr;
     bool interrupted = false;
     bool got_status_line = false;
+    const TlsOptions *tls = nullptr;
+    std::string tls_problem;  // set by add_trusted_certificates on failure
 };
 
 size_t on_body(char *data, size_t size, size_t count, void *user_data) {
@@ -95,9 +97,69 @@ int on_progress(void *user_data, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
     return 0;
 }
 
+// Adds the certificates of the extra CA files to the store that libcurl
+// filled with the system CAs. libcurl calls this for each new connection, and
+// the caller turns the store cache off, so the store belongs to this
+// connection alone.
+CURLcode add_trusted_certificates(CURL *, void *ssl_context, void *user_data) {
+    auto *exchange = static_cast<Exchange *>(user_data);
+    X509_STORE *store = SSL_CTX_get_cert_store(static_cast<SSL_CTX *>(ssl_context));
+
+    for (const std::string &file : exchange->tls->ca_files) {
+        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(file.c_str(), "r"), &BIO_free);
+        if (!bio) {
+            exchange->tls_problem = "cannot read the CA file " + file;
+            return CURLE_SSL_CACERT_BADFILE;
+        }
+        int added = 0;
+        while (X509 *certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+            X509_STORE_add_cert(store, certificate);  // a duplicate is harmless
+            X509_free(certificate);
+            ++added;
+        }
+        if (added == 0) {
+            exchange->tls_problem = "the CA file " + file + " contains no PEM certificate";
+            return CURLE_SSL_CACERT_BADFILE;
+        }
+    }
+    return CURLE_OK;
+}
+
+// Errors OpenSSL reports when a server replies to a TLS ClientHello with
+// plain-HTTP bytes.
+bool is_plain_http_answer(std::string_view reason) {
+    return reason.find("wrong version number") != std::string_view::npos ||
+           reason.find("packet length too long") != std::string_view::npos ||
+           reason.find("http request") != std::string_view::npos;
+}
+
+// A server that requires a client certificate rejects a client without one
+// during or right after the TLS handshake. With TLS 1.3 the client sees
+// that as an alert, a reset or a closed connection, depending on timing, so
+// every such failure of an HTTPS request sent without a certificate gets
+// the hint.
+bool may_want_client_certificate(CURLcode code, const Exchange &exchange, const std::string &url,
+                                 const TlsOptions &tls) {
+    const bool handshake_or_read = code == CURLE_SSL_CONNECT_ERROR || code == CURLE_RECV_ERROR ||
+                                   code == CURLE_SEND_ERROR || code == CURLE_GOT_NOTHING;
+    return handshake_or_read && !exchange.got_status_line && url.starts_with("https://") &&
+           tls.client_certificate.empty();
+}
+
+std::string format_duration(std::chrono::milliseconds duration) {
+    const auto ms = duration.count();
+    if (ms % 1000 != 0) {
+        return std::to_string(ms) + "ms";
+    }
+    return std::to_string(ms / 1000) + "s";
+}
+
 // Timeouts and resets before the status line count as connection failures,
 // so that the caller may try another endpoint.
-FailureKind classify(CURLcode code, bool got_status_line) {
+FailureKind classify(CURLcode code, bool got_status_line, std::string_view reason) {
+    if (code == CURLE_SSL_CONNECT_ERROR && is_plain_http_answer(reason)) {
+        return FailureKind::kPlainHttpServer;
+    }
     switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
     case CURLE_SEND_ERROR:
@@ -146,7 +208,8 @@ std::string Response::header(std::string_view name) const {
     return {};
 }
 
-Transport::Transport(ClientHooks hooks) : handle_(nullptr), hooks_(std::move(hooks)) {
+Transport::Transport(ClientHooks hooks, TransportSettings settings)
+    : handle_(nullptr), hooks_(std::move(hooks)), settings_(std::move(settings)) {
     if (!hooks_.log) {
         hooks_.log = [](int, const std::string &) {};
     }
@@ -164,7 +227,50 @@ Transport::~Transport() {
     curl_easy_cleanup(handle_);
 }
 
-Response Transport::get(const Request &request) {
+Response Transport::send(const Request &request) {
+    const std::string first_origin = url_origin(request.url);
+    Request current = request;
+
+    for (int redirects = 0;; ++redirects) {
+        Response response = send_once(current);
+        const bool redirect = response.status == 301 || response.status == 302 || response.status == 303 ||
+                              response.status == 307 || response.status == 308;
+        const std::string location = response.header("location");
+        if (!redirect || location.empty()) {
+            if (url_origin(response.url) != first_origin) {
+                response.redirected_from = first_origin;
+            }
+            return response;
+        }
+
+        const std::string described_request = current.method + " " + redact_url(current.url);
+        if (redirects == kMaxRedirects) {
+            throw TransportError(FailureKind::kTransfer,
+                                 described_request + " failed: more than " + std::to_string(kMaxRedirects) + " redirects");
+        }
+        const std::string next = resolve_url(current.url, location);
+        if (!next.starts_with("http://") && !next.starts_with("https://")) {
+            throw TransportError(FailureKind::kTransfer, described_request + " failed: redirected to \"" + redact_url(next) +
+                                                             "\", which is not an http:// or https:// URL");
+        }
+
+        // Credentials belong to the origin they were meant for, so a
+        // redirect elsewhere (blob storage, a login page) never carries them.
+        if (url_origin(next) != url_origin(current.url)) {
+            std::erase_if(current.headers, [](const std::string &header) {
+                return header.size() >= 14 && to_lower(std::string_view(header).substr(0, 14)) == "authorization:";
+            });
+            hooks_.log(kLogDebug, "following the redirect to " + url_origin(next) + " without credentials");
+        }
+        if (response.status == 303 || (current.method == "POST" && response.status <= 302)) {
+            current.method = "GET";
+            current.body.clear();
+        }
+        current.url = next;
+    }
+}
+
+Response Transport::send_once(const Request &request) {
     if (hooks_.interrupted()) {
         throw InterruptedError();
     }
@@ -176,6 +282,7 @@ Response Transport::get(const Request &request) {
     Exchange exchange;
     exchange.max_body_bytes = request.max_body_bytes;
     exchange.hooks = &hooks_;
+    exchange.response.url = request.url;
 
     HeaderList headers;
     for (const std::string &header : request.headers) {
@@ -184,27 +291,47 @@ Response Transport::get(const Request &request) {
 
     char error_buffer[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(handle_, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(handle_, CURLOPT_HTTPGET, 1L);
+    if (request.method == "POST") {
+        curl_easy_setopt(handle_, CURLOPT_POST, 1L);
+        curl_easy_setopt(handle_, CURLOPT_POSTFIELDS, request.body.c_str());
+        curl_easy_setopt(handle_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    } else {
+        curl_easy_setopt(handle_, CURLOPT_HTTPGET, 1L);
+    }
     curl_easy_setopt(handle_, CURLOPT_HTTPHEADER, headers.list);
     curl_easy_setopt(handle_, CURLOPT_USERAGENT, kUserAgent);
     curl_easy_setopt(handle_, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, error_buffer);
 
-    // Only HTTP(S), also after redirects. libcurl sends our Authorization
-    // header only to the host of the original URL.
+    // Only HTTP(S). Redirects are followed by send(), which decides what
+    // each hop may carry.
     curl_easy_setopt(handle_, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(handle_, CURLOPT_MAXREDIRS, kMaxRedirects);
+    curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 0L);
 
-    curl_easy_setopt(handle_, CURLOPT_CONNECTTIMEOUT, kConnectTimeoutSeconds);
+    curl_easy_setopt(handle_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
+    const long idle_seconds = static_cast<long>((settings_.idle_timeout.count() + 999) / 1000);
     curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME, kStallSeconds);
+    curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME, std::max(1L, idle_seconds));
 
-    if (request.insecure_skip_verify) {
+    TlsOptions tls;
+    if (request.url.starts_with("https://") && settings_.tls_for_origin) {
+        tls = settings_.tls_for_origin(url_origin(request.url));
+    }
+    exchange.tls = &tls;
+    if (tls.insecure_skip_verify) {
         curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(handle_, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!tls.ca_files.empty()) {
+        curl_easy_setopt(handle_, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+        curl_easy_setopt(handle_, CURLOPT_SSL_CTX_FUNCTION, &add_trusted_certificates);
+        curl_easy_setopt(handle_, CURLOPT_SSL_CTX_DATA, &exchange);
+    }
+    if (!tls.client_certificate.empty()) {
+        curl_easy_setopt(handle_, CURLOPT_SSLCERTTYPE, "PEM");
+        curl_easy_setopt(handle_, CURLOPT_SSLCERT, tls.client_certificate.c_str());
+        curl_easy_setopt(handle_, CURLOPT_SSLKEY, tls.client_key.c_str());
     }
     if (request.max_body_bytes > 0) {
         curl_easy_setopt(handle_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
@@ -219,30 +346,36 @@ Response Transport::get(const Request &request) {
     curl_easy_setopt(handle_, CURLOPT_XFERINFODATA, &exchange);
 
     const CURLcode code = curl_easy_perform(handle_);
-    const std::string shown_url = redact_url(request.url);
+    const std::string described_request = request.method + " " + redact_url(request.url);
 
     if (code == CURLE_ABORTED_BY_CALLBACK && exchange.interrupted) {
         throw InterruptedError();
     }
     if (code != CURLE_OK) {
-        const FailureKind kind = exchange.body_too_large ? FailureKind::kBodyTooLarge
-                                                               : classify(code, exchange.got_status_line);
         std::string reason = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+        const FailureKind kind =
+            exchange.body_too_large ? FailureKind::kBodyTooLarge : classify(code, exchange.got_status_line, reason);
         if (kind == FailureKind::kBodyTooLarge) {
             const std::string length = exchange.response.header("content-length");
             reason = "the response is larger than the limit of " + std::to_string(request.max_body_bytes) + " bytes" +
                      (length.empty() ? "" : " (Content-Length: " + length + ")");
+        } else if (!exchange.tls_problem.empty()) {
+            reason = exchange.tls_problem;
+        } else if (kind == FailureKind::kConnect && may_want_client_certificate(code, exchange, request.url, tls)) {
+            const std::string host = url_host(request.url);
+            reason += " (if the server requires a client certificate, save it as client.cert and client.key in "
+                      "~/.docker/certs.d/" + host + "/ or /etc/docker/certs.d/" + host + "/)";
+        } else if (code == CURLE_OPERATION_TIMEDOUT) {
+            reason += exchange.got_status_line || reason.find("too slow") != std::string::npos
+                          ? " (httpIdleTimeout is " + format_duration(settings_.idle_timeout) + ")"
+                          : " (httpConnectTimeout is " + format_duration(settings_.connect_timeout) + ")";
         }
-        hooks_.log(kLogDebug, "GET " + shown_url + " failed: " + reason);
-        throw TransportError(kind, "GET " + shown_url + " failed: " + reason);
+        hooks_.log(kLogDebug, described_request + " failed: " + reason);
+        throw TransportError(kind, described_request + " failed: " + reason);
     }
 
     curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &exchange.response.status);
-    char *effective_url = nullptr;
-    curl_easy_getinfo(handle_, CURLINFO_EFFECTIVE_URL, &effective_url);
-    exchange.response.url = effective_url != nullptr ? effective_url : request.url;
-
-    hooks_.log(kLogDebug, "GET " + shown_url + " -> HTTP " + std::to_string(exchange.response.status) + ", " +
+    hooks_.log(kLogDebug, described_request + " -> HTTP " + std::to_string(exchange.response.status) + ", " +
                               std::to_string(exchange.response.body.size()) + " bytes");
     return std::move(exchange.response);
 }
@@ -276,6 +409,25 @@ std::string url_host(std::string_view url) {
     const std::string origin = url_origin(url);
     const size_t scheme_end = origin.find("://");
     return scheme_end == std::string::npos ? std::string() : origin.substr(scheme_end + 3);
+}
+
+std::string resolve_url(const std::string &base, const std::string &reference) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), &curl_url_cleanup);
+    char *resolved = nullptr;
+    if (!url || curl_url_set(url.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
+        curl_url_set(url.get(), CURLUPART_URL, reference.c_str(), 0) != CURLUE_OK ||
+        curl_url_get(url.get(), CURLUPART_URL, &resolved, 0) != CURLUE_OK) {
+        throw Error("cannot resolve the URL \"" + redact_url(reference) + "\" against " + redact_url(base));
+    }
+    std::string result(resolved);
+    curl_free(resolved);
+    return result;
+}
+
+bool is_json_content_type(std::string_view content_type) {
+    const std::string type = to_lower(content_type.substr(0, content_type.find(';')));
+    const std::string_view trimmed = trim(type);
+    return trimmed == "application/json" || trimmed.ends_with("+json");
 }
 
 std::string escape_query_value(std::string_view value) {

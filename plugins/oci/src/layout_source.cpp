@@ -1,6 +1,7 @@
 #include <acedt/oci/error.hpp>
 #include <acedt/oci/layout_source.hpp>
 #include <acedt/oci/media_type.hpp>
+#include <acedt/oci/referrers.hpp>
 
 #include "fetched_manifest.hpp"
 #include "json_fields.hpp"
@@ -10,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -144,7 +147,75 @@ public:
         return make_fetched_manifest(display_name_, descriptor, std::move(body), descriptor.media_type);
     }
 
+    // Referrers in a layout are the manifests listed in index.json whose
+    // subject is `subject`, as `oras copy --to-oci-layout` stores them, plus
+    // those of an index tagged with the referrers tag.
+    std::vector<Descriptor> referrers(const Digest &subject, std::string_view artifact_type) override {
+        std::vector<Descriptor> found;
+        std::set<Digest> seen;
+        const auto add = [&](const Descriptor &descriptor) {
+            if (seen.insert(descriptor.digest).second) {
+                found.push_back(descriptor);
+            }
+        };
+
+        const auto by_subject = subjects().find(subject);
+        if (by_subject != subjects().end()) {
+            for (const Descriptor &descriptor : by_subject->second) {
+                add(descriptor);
+            }
+        }
+
+        const std::string tag = referrers_tag(subject);
+        for (const Descriptor &entry : entries_) {
+            const std::string *name = entry.annotation(annotation::kRefName);
+            if (name == nullptr || *name != tag || !media_type::is_index(entry.media_type)) {
+                continue;
+            }
+            const std::string body = read_blob(entry.digest);
+            check_against_descriptor(display_name_, entry, body);
+            for (const Descriptor &descriptor : referrers_from_index(subject, body, entry.media_type, {})) {
+                add(descriptor);
+            }
+        }
+        return filter_by_artifact_type(std::move(found), artifact_type);
+    }
+
 private:
+    // Index.json entries by the subject their manifest names, read once.
+    // Entries whose blob is missing or unreadable have no subject here;
+    // fetching them reports the problem.
+    const std::map<Digest, std::vector<Descriptor>> &subjects() {
+        if (subjects_) {
+            return *subjects_;
+        }
+        subjects_.emplace();
+        for (const Descriptor &entry : entries_) {
+            if (!media_type::is_index(entry.media_type) && !media_type::is_image_manifest(entry.media_type)) {
+                continue;
+            }
+            try {
+                const FetchedManifest fetched = fetch(entry);
+                if (!fetched.manifest.subject) {
+                    continue;
+                }
+                Descriptor referrer = entry;
+                referrer.annotations.erase(std::string(annotation::kRefName));
+                for (const auto &[key, value] : fetched.manifest.annotations) {
+                    referrer.annotations[key] = value;
+                }
+                referrer.artifact_type = fetched.manifest.artifact_type;
+                if (referrer.artifact_type.empty() && fetched.manifest.config && !fetched.manifest.is_index()) {
+                    referrer.artifact_type = fetched.manifest.config->media_type;
+                }
+                (*subjects_)[fetched.manifest.subject->digest].push_back(std::move(referrer));
+            } catch (const Error &) {
+                continue;
+            }
+        }
+        return *subjects_;
+    }
+
     // The blob path is built only from a validated digest (a known algorithm
     // and lower-case hex), so it cannot leave blobs/.
     std::string read_blob(const Digest &digest) const {
@@ -229,6 +300,7 @@ private:
     std::string display_name_;
     fs::path root_;
     std::vector<Descriptor> entries_;
+    std::optional<std::map<Digest, std::vector<Descriptor>>> subjects_;
 };
 
 }  // namespace

@@ -64,6 +64,10 @@ public:
         return make_fetched_manifest(display_name_, descriptor, std::move(response.body), fallback);
     }
 
+    std::vector<Descriptor> referrers(const Digest &subject, std::string_view artifact_type) override {
+        return client_->list_referrers(reference_, subject, artifact_type);
+    }
+
 private:
     std::shared_ptr<RegistryClient> client_;
     Reference reference_;

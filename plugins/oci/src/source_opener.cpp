@@ -1,3 +1,4 @@
+#include <acedt/oci/archive_source.hpp>
 #include <acedt/oci/auth.hpp>
 #include <acedt/oci/error.hpp>
 #include <acedt/oci/layout_source.hpp>
@@ -43,6 +44,8 @@ struct SourceOpener::State {
     // One client per registry host[:port], lower-cased, so that sources of
     // the same registry share connections and tokens.
     std::map<std::string, std::shared_ptr<RegistryClient>> clients;
+    // Archives (oci-archive:), each read once however many sources name it.
+    std::unique_ptr<ArchiveOpener> archives;
 
     std::shared_ptr<RegistryClient> client_for(const std::string &registry) {
         std::lock_guard lock(mutex);
@@ -56,14 +59,20 @@ struct SourceOpener::State {
 };
 
 SourceOpener::SourceOpener(ClientConfig config, ClientHooks hooks) : state_(std::make_unique<State>()) {
-    state_->credentials = std::make_shared<CredentialStore>(config.registry_auth_file);
+    state_->credentials = std::make_shared<CredentialStore>(
+        config.credential_files ? *config.credential_files : default_credential_files(config.registry_auth_file),
+        hooks.log);
     state_->config = std::make_shared<const ClientConfig>(std::move(config));
     state_->hooks = std::move(hooks);
+    state_->archives = std::make_unique<ArchiveOpener>(state_->hooks);
 }
 
 SourceOpener::~SourceOpener() = default;
 
 std::unique_ptr<ManifestSource> SourceOpener::open(std::string_view spec) {
+    if (spec.starts_with("oci-archive:")) {
+        return state_->archives->open(spec);
+    }
     if (spec.starts_with("oci:")) {
         return open_layout_source(spec);
     }

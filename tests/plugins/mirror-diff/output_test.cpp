@@ -193,6 +193,49 @@ TEST(Render, CsvHeaderOnlyWhenEmpty) {
     EXPECT_EQ(render(Format::Csv, {}), "reference,digest\r\n");
 }
 
+const std::string kDigestC = "sha256:" + std::string(64, 'c');
+
+// An image, its signature, a referrer without artifact type, and a
+// signature of the signature.
+std::vector<Row> rows_with_referrers() {
+    return {{"reg.example.com/app:1", kDigestA},
+            {"reg.example.com/app:1", kDigestB, kDigestA, "application/vnd.example.sig"},
+            {"reg.example.com/app:1", kDigestC, kDigestB, ""}};
+}
+
+TEST(Render, TableWithReferrersAddsTypeAndSubject) {
+    const std::string expected =
+        "REFERENCE               DIGEST" + std::string(68, ' ') + "ARTIFACT TYPE                 SUBJECT\n"
+        "reg.example.com/app:1   " + kDigestA + "\n"
+        "reg.example.com/app:1   " + kDigestB + "   application/vnd.example.sig   " + kDigestA + "\n"
+        "reg.example.com/app:1   " + kDigestC + "   <none>                        " + kDigestB + "\n";
+    EXPECT_EQ(render(Format::Table, rows_with_referrers(), true), expected);
+    EXPECT_EQ(render(Format::Table, {}, true), "REFERENCE   DIGEST   ARTIFACT TYPE   SUBJECT\n");
+}
+
+TEST(Render, JsonWithReferrersKeepsDigestAndReference) {
+    const boost::json::value parsed = boost::json::parse(render(Format::Json, rows_with_referrers(), true));
+    const auto &array = parsed.as_array();
+    ASSERT_EQ(array.size(), 3u);
+    EXPECT_EQ(array[0].as_object().size(), 2u) << "image rows keep exactly digest and reference";
+    EXPECT_EQ(array[1].at("digest").as_string(), kDigestB);
+    EXPECT_EQ(array[1].at("reference").as_string(), "reg.example.com/app:1");
+    EXPECT_EQ(array[1].at("subject").as_string(), kDigestA);
+    EXPECT_EQ(array[1].at("artifactType").as_string(), "application/vnd.example.sig");
+    EXPECT_EQ(array[2].at("artifactType").as_string(), "");
+    EXPECT_EQ(render(Format::Json, rows_with_referrers(), true), render(Format::Json, rows_with_referrers(), false))
+        << "JSON rows describe themselves, so -r adds no other change";
+}
+
+TEST(Render, CsvWithReferrersHasFourColumns) {
+    EXPECT_EQ(render(Format::Csv, rows_with_referrers(), true),
+              "reference,digest,artifactType,subject\r\n"
+              "reg.example.com/app:1," + kDigestA + ",,\r\n"
+              "reg.example.com/app:1," + kDigestB + ",application/vnd.example.sig," + kDigestA + "\r\n"
+              "reg.example.com/app:1," + kDigestC + ",," + kDigestB + "\r\n");
+    EXPECT_EQ(render(Format::Csv, {}, true), "reference,digest,artifactType,subject\r\n");
+}
+
 TEST(WriteOutputFile, ReplacesLongerFileWhole) {
     TempDir dir;
     const fs::path path = dir.path() / "out.json";

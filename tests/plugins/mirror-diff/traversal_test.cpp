@@ -41,8 +41,13 @@ public:
         ++fetches[descriptor.digest.str()];
         return inner_->fetch(descriptor);
     }
+    std::vector<oci::Descriptor> referrers(const oci::Digest &subject, std::string_view artifact_type) override {
+        ++referrer_lookups[subject.str()];
+        return inner_->referrers(subject, artifact_type);
+    }
 
     std::map<std::string, int> fetches;
+    std::map<std::string, int> referrer_lookups;
 
 private:
     std::unique_ptr<oci::ManifestSource> inner_;
@@ -65,6 +70,17 @@ protected:
         }
         auto mirror = open(tag);
         return list_rows(*mirror, existing, ListOptions{expand}, [] { return false; });
+    }
+
+    // As with `mirror diff -r`: referrers on both sides.
+    std::vector<Row> list_recursive(const std::string &tag, const std::vector<std::string> &existing_tags = {},
+                                    bool expand = false) {
+        ExistingSet existing([] { return false; }, true);
+        for (const std::string &existing_tag : existing_tags) {
+            existing.add(*open(existing_tag));
+        }
+        auto mirror = open(tag);
+        return list_rows(*mirror, existing, ListOptions{expand, true}, [] { return false; });
     }
 
     acedt_test::TempDir dir_;
@@ -330,6 +346,139 @@ TEST_F(TraversalTest, NestingAtLimitIsAccepted) {
     const std::vector<Row> rows = list("deep", {}, true);
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].reference, "reg.example.com/level:0");
+}
+
+constexpr const char *kSignatureType = "application/vnd.dev.cosign.artifact.sig.v1+json";
+constexpr const char *kSbomType = "application/spdx+json";
+
+TEST_F(TraversalTest, RecursiveListsReferrersAfterTheirImage) {
+    const Blob alpine = builder_.add_image("alpine");
+    const Blob busybox = builder_.add_multi_platform("busybox");
+    const Blob plain = builder_.add_image("plain");
+    // alpine: a signature and an SBOM through the referrers tag, and a
+    // signature of the signature listed in index.json with its subject.
+    const Blob signature = builder_.add_referrer(alpine, "alpine sig", kSignatureType);
+    const Blob sbom = builder_.add_referrer(alpine, "alpine sbom", kSbomType);
+    builder_.tag_referrers(alpine, {{signature, kSignatureType}, {sbom, kSbomType}});
+    const Blob countersignature = builder_.add_referrer(signature, "countersign", kSignatureType);
+    builder_.tag(countersignature, "countersignature");
+    // busybox: one referrer without artifactType in the list; the manifest's
+    // own artifactType fills it in.
+    const Blob attestation = builder_.add_referrer(busybox, "busybox att", "application/vnd.in-toto+json");
+    builder_.tag_referrers(busybox, {{attestation, ""}});
+    builder_.tag(builder_.add_mirror_artifact({sourced(alpine, "docker.io/library/alpine:3.19"),
+                                               sourced(busybox, "docker.io/library/busybox:1.36"),
+                                               sourced(plain, "docker.io/library/plain:1")}),
+                 "sync");
+
+    const std::string alpine_ref = "docker.io/library/alpine:3.19";
+    const std::string busybox_ref = "docker.io/library/busybox:1.36";
+    const std::vector<Row> expected = {
+        {alpine_ref, alpine.digest},
+        {alpine_ref, sbom.digest, alpine.digest, kSbomType},
+        {alpine_ref, signature.digest, alpine.digest, kSignatureType},
+        {alpine_ref, countersignature.digest, signature.digest, kSignatureType},
+        {busybox_ref, busybox.digest},
+        {busybox_ref, attestation.digest, busybox.digest, "application/vnd.in-toto+json"},
+        {"docker.io/library/plain:1", plain.digest},
+    };
+    EXPECT_EQ(list_recursive("sync"), expected);
+}
+
+TEST_F(TraversalTest, WithoutRecursiveNoReferrersAreLookedUp) {
+    const Blob alpine = builder_.add_image("alpine");
+    builder_.tag_referrers(alpine, {{builder_.add_referrer(alpine, "sig", kSignatureType), kSignatureType}});
+    builder_.tag(builder_.add_mirror_artifact({sourced(alpine, "docker.io/library/alpine:3.19")}), "sync");
+
+    const auto mirror = open("sync");
+    const std::vector<Row> rows = list_rows(*mirror, ExistingSet{}, ListOptions{}, {});
+    EXPECT_EQ(rows, (std::vector<Row>{{"docker.io/library/alpine:3.19", alpine.digest}}));
+    EXPECT_TRUE(mirror->referrer_lookups.empty());
+}
+
+TEST_F(TraversalTest, ArtifactTypeFallsBackToConfigMediaType) {
+    const Blob image = builder_.add_image("image");
+    const Blob legacy = builder_.add_referrer(image, "legacy", "", "application/vnd.example.legacy.config");
+    builder_.tag_referrers(image, {{legacy, ""}});
+    builder_.tag(builder_.add_mirror_artifact({sourced(image, "reg.example.com/app:1")}), "sync");
+
+    const std::vector<Row> rows = list_recursive("sync");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1].artifact_type, "application/vnd.example.legacy.config");
+}
+
+TEST_F(TraversalTest, ReferrersOfExistingImagesCountAsExisting) {
+    // The previous sync contains app with its signature. The new sync
+    // gathered that signature by itself, and a new image whose SBOM the
+    // previous sync also contains (gathered as an entry there).
+    const Blob app = builder_.add_image("app");
+    const Blob signature = builder_.add_referrer(app, "app sig", kSignatureType);
+    builder_.tag_referrers(app, {{signature, kSignatureType}});
+    const Blob fresh = builder_.add_image("fresh");
+    const Blob fresh_sbom = builder_.add_referrer(fresh, "fresh sbom", kSbomType);
+    const Blob fresh_signature = builder_.add_referrer(fresh, "fresh sig", kSignatureType);
+    builder_.tag_referrers(fresh, {{fresh_sbom, kSbomType}, {fresh_signature, kSignatureType}});
+    builder_.tag(builder_.add_mirror_artifact({sourced(app, "reg.example.com/app:1"),
+                                               sourced(fresh_sbom, "reg.example.com/fresh:sbom")}),
+                 "previous");
+    builder_.tag(builder_.add_mirror_artifact({sourced(signature, "reg.example.com/app:sha256-sig"),
+                                               sourced(fresh, "reg.example.com/fresh:1")}),
+                 "sync");
+
+    const std::vector<Row> expected = {
+        {"reg.example.com/fresh:1", fresh.digest},
+        {"reg.example.com/fresh:1", fresh_signature.digest, fresh.digest, kSignatureType},
+    };
+    EXPECT_EQ(list_recursive("sync", {"previous"}), expected);
+
+    const std::vector<Row> without_referrers = list("sync", {"previous"});
+    EXPECT_EQ(without_referrers.size(), 2u) << "without -r the signature entry is not known to exist";
+}
+
+TEST_F(TraversalTest, ReferrerCyclesEnd) {
+    // Hand-made referrers tags that point at each other: the image's tag
+    // lists the signature, and the signature's tag lists the image.
+    const Blob image = builder_.add_image("image");
+    const Blob signature = builder_.add_referrer(image, "sig", kSignatureType);
+    builder_.tag_referrers(image, {{signature, kSignatureType}});
+    builder_.tag_referrers(signature, {{image, "application/vnd.example.loop"}, {signature, kSignatureType}});
+    builder_.tag(builder_.add_mirror_artifact({sourced(image, "reg.example.com/app:1")}), "sync");
+
+    const std::vector<Row> expected = {
+        {"reg.example.com/app:1", image.digest},
+        {"reg.example.com/app:1", signature.digest, image.digest, kSignatureType},
+    };
+    EXPECT_EQ(list_recursive("sync"), expected);
+}
+
+TEST_F(TraversalTest, NonIndexReferrersTagMeansNone) {
+    const Blob image = builder_.add_image("image");
+    const Blob other = builder_.add_image("other");
+    std::string tag = image.digest;
+    tag[tag.find(':')] = '-';
+    builder_.tag(other, tag);
+    const Blob second = builder_.add_image("second");
+    std::string second_tag = second.digest;
+    second_tag[second_tag.find(':')] = '-';
+    builder_.tag(second, second_tag);  // the tag names the subject itself
+    builder_.tag(builder_.add_mirror_artifact({sourced(image, "reg.example.com/app:1"),
+                                               sourced(second, "reg.example.com/app:2")}),
+                 "sync");
+
+    EXPECT_EQ(list_recursive("sync").size(), 2u);
+}
+
+TEST_F(TraversalTest, ExpandedEntriesGetTheirReferrers) {
+    const Blob inner = builder_.add_image("inner");
+    builder_.tag_referrers(inner, {{builder_.add_referrer(inner, "sig", kSignatureType), kSignatureType}});
+    const Blob nested = builder_.add_mirror_artifact({sourced(inner, "docker.io/library/inner:1")});
+    builder_.tag(builder_.add_mirror_artifact({sourced(nested, "reg.example.com/mirror/base:1")}), "sync");
+
+    const std::vector<Row> rows = list_recursive("sync", {}, true);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].digest, inner.digest);
+    EXPECT_EQ(rows[1].subject, inner.digest);
+    EXPECT_EQ(rows[1].reference, "docker.io/library/inner:1");
 }
 
 TEST_F(TraversalTest, InterruptStopsTraversal) {

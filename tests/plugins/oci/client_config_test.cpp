@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <utility>
 
 namespace acedt::oci {
 namespace {
@@ -58,7 +60,48 @@ TEST(ClientConfigFromJson, ReadsTheHostConfiguration) {
     ASSERT_EQ(config.endpoints.count("https://mirror.example.com"), 1u);
     const EndpointSettings &endpoint = config.endpoints.at("https://mirror.example.com");
     EXPECT_TRUE(endpoint.insecure_skip_verify);
-    EXPECT_EQ(endpoint.supports_referrers, "auto");
+    EXPECT_EQ(endpoint.supports_referrers, ReferrersMode::kAuto);
+}
+
+TEST(ClientConfigFromJson, ReadsReferrersModes) {
+    const ClientConfig config = ClientConfig::from_json(R"({"registryConfig": {"endpointConfig": {
+        "https://a.example.com": {"supportsReferrers": "api"},
+        "https://b.example.com": {"supportsReferrers": "tag"},
+        "https://c.example.com": {"supportsReferrers": "auto"},
+        "https://d.example.com": {}}}})");
+    EXPECT_EQ(config.endpoints.at("https://a.example.com").supports_referrers, ReferrersMode::kApi);
+    EXPECT_EQ(config.endpoints.at("https://b.example.com").supports_referrers, ReferrersMode::kTag);
+    EXPECT_EQ(config.endpoints.at("https://c.example.com").supports_referrers, ReferrersMode::kAuto);
+    EXPECT_EQ(config.endpoints.at("https://d.example.com").supports_referrers, ReferrersMode::kAuto);
+}
+
+TEST(ClientConfigFromJson, ReadsTimeouts) {
+    const ClientConfig defaults = ClientConfig::from_json("{}");
+    EXPECT_EQ(defaults.connect_timeout, std::chrono::seconds(30));
+    EXPECT_EQ(defaults.idle_timeout, std::chrono::seconds(30));
+
+    const ClientConfig config = ClientConfig::from_json(R"({"httpConnectTimeout": "1m30s", "httpIdleTimeout": 5})");
+    EXPECT_EQ(config.connect_timeout, std::chrono::seconds(90));
+    EXPECT_EQ(config.idle_timeout, std::chrono::seconds(5));
+}
+
+TEST(ParseDuration, AcceptsGoDurations) {
+    const std::pair<std::string, std::chrono::milliseconds> cases[] = {
+        {"30s", std::chrono::seconds(30)},     {"250ms", std::chrono::milliseconds(250)},
+        {"1m30s", std::chrono::seconds(90)},   {"2h", std::chrono::hours(2)},
+        {"1.5s", std::chrono::milliseconds(1500)}, {"1m0.5s", std::chrono::milliseconds(60500)},
+    };
+    for (const auto &[text, expected] : cases) {
+        SCOPED_TRACE(text);
+        EXPECT_EQ(parse_duration(text), expected);
+    }
+}
+
+TEST(ParseDuration, RejectsOtherText) {
+    for (const std::string text : {"", "30", "s", "30sec", "-5s", "0s", "1d", "25h", "1..5s", " 30s"}) {
+        SCOPED_TRACE(text);
+        EXPECT_THROW(parse_duration(text), Error);
+    }
 }
 
 TEST(ClientConfigFromJson, UsesDefaultsForMissingKeys) {
@@ -115,6 +158,11 @@ TEST(ClientConfigFromJson, RejectsWrongTypesNamingTheKey) {
          "registryConfig.endpointConfig[\"https://m\"].tls.insecureSkipVerify: expected true or false"},
         {R"({"registryConfig": {"endpointConfig": {"https://m": {"supportsReferrers": true}}}})",
          "registryConfig.endpointConfig[\"https://m\"].supportsReferrers: expected a string"},
+        {R"({"registryConfig": {"endpointConfig": {"https://m": {"supportsReferrers": "both"}}}})",
+         "registryConfig.endpointConfig[\"https://m\"].supportsReferrers: expected api, tag or auto, found \"both\""},
+        {R"({"httpConnectTimeout": "soon"})", "httpConnectTimeout: invalid duration \"soon\""},
+        {R"({"httpIdleTimeout": 0})", "httpIdleTimeout: expected a positive duration"},
+        {R"({"httpIdleTimeout": true})", "httpIdleTimeout: expected a string"},
     };
 
     for (const InvalidCase &test_case : cases) {

@@ -54,6 +54,9 @@ protected:
     RegistryClientTest() {
         auth_file_ = directory_.write("auth.json", R"({"auths": {}})").string();
         config_.registry_auth_file = auth_file_;
+        // Only this file, so that the credentials of the user running the
+        // tests play no part.
+        config_.credential_files = std::vector<std::string>{auth_file_};
     }
 
     void write_credentials(const std::string &registry) {
@@ -218,7 +221,8 @@ TEST_F(RegistryClientTest, WrongCredentialsFailAtTheTokenService) {
 
     const std::string message = error_of_root(host + "/app:v1");
     EXPECT_TRUE(contains(message, "authentication to " + host + " failed")) << message;
-    EXPECT_TRUE(contains(message, "check the credentials for " + host + " in " + auth_file_)) << message;
+    EXPECT_TRUE(contains(message, "check the credentials for " + host + " from the auths entry in " + auth_file_))
+        << message;
     EXPECT_FALSE(contains(message, "wrong")) << message;
 }
 
@@ -236,7 +240,10 @@ TEST_F(RegistryClientTest, SecondUnauthorizedIsAccessDenied) {
     use_plain_http(server, server.host());
 
     const std::string message = error_of_root(server.host() + "/team/app:v1");
-    EXPECT_TRUE(contains(message, "access denied to team/app; check the credentials for " + server.host())) << message;
+    EXPECT_TRUE(contains(message, "access denied to team/app at " + server.host() +
+                                      " (HTTP 401); check the credentials for " + server.host()))
+        << message;
+    EXPECT_EQ(server.requests().size(), 3u) << "challenge, token, refusal: no loop";
 }
 
 TEST_F(RegistryClientTest, BasicChallengeNamesCredentialFile) {
@@ -526,7 +533,7 @@ TEST_F(RegistryClientTest, RejectsEndpointsThatAreNotHttp) {
 
 TEST(RegistryClientEndpoints, DefaultsDependOnTheRegistry) {
     const auto config = std::make_shared<const ClientConfig>();
-    const auto credentials = std::make_shared<CredentialStore>("/nonexistent/auth.json");
+    const auto credentials = std::make_shared<CredentialStore>(std::vector<std::string>{});
 
     EXPECT_EQ(RegistryClient("docker.io", config, {}, credentials).endpoints(),
               std::vector<std::string>{"https://registry-1.docker.io"});
@@ -542,7 +549,7 @@ TEST(RegistryClientRewrite, FirstMatchingRuleWins) {
     auto config = std::make_shared<ClientConfig>();
     config->registries["reg.example.com"].rewrite_pull = {
         {"^library/(.*)$", "mirror/$1"}, {"^library/busybox$", "other/busybox"}, {"^bad$", "Bad//Path"}};
-    const RegistryClient client("reg.example.com", config, {}, std::make_shared<CredentialStore>("/nonexistent"));
+    const RegistryClient client("reg.example.com", config, {}, std::make_shared<CredentialStore>(std::vector<std::string>{}));
 
     EXPECT_EQ(client.wire_repository("library/busybox"), "mirror/busybox");
     EXPECT_EQ(client.wire_repository("team/app"), "team/app");

@@ -86,6 +86,12 @@ protected:
 
     SourceOpener &opener() {
         if (!opener_) {
+            // Only the test's own files, so that the credentials and
+            // certificates of the user running the tests play no part.
+            config_.credential_files = config_.registry_auth_file.empty()
+                                           ? std::vector<std::string>{}
+                                           : std::vector<std::string>{config_.registry_auth_file};
+            config_.certificate_directories = std::vector<std::string>{};
             ClientHooks hooks;
             hooks.log = [this](int, const std::string &message) { log_.push_back(message); };
             opener_ = std::make_unique<SourceOpener>(config_, hooks);
@@ -226,7 +232,8 @@ TEST_F(RegistryTest, BasicAuthFailuresNameTheProblem) {
                                        R"(": {"username": "tester", "password": "not-it"}}})")
             .string();
     message = error_of_root(spec);
-    EXPECT_TRUE(contains(message, "access denied to mirror/app; check the credentials for " + registry_->host()))
+    EXPECT_TRUE(contains(message, "access denied to mirror/app at " + registry_->host() +
+                                      " (HTTP 401); check the credentials for " + registry_->host()))
         << message;
     EXPECT_FALSE(contains(message, "not-it")) << message;
 }

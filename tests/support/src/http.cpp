@@ -91,6 +91,15 @@ Response send(const Request &request) {
         curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
 
+    if (request.insecure) {
+        curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!request.client_certificate.empty()) {
+        curl_easy_setopt(handle, CURLOPT_SSLCERT, request.client_certificate.c_str());
+        curl_easy_setopt(handle, CURLOPT_SSLKEY, request.client_key.c_str());
+    }
+
     if (!request.username.empty()) {
         curl_easy_setopt(handle, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
         curl_easy_setopt(handle, CURLOPT_USERNAME, request.username.c_str());

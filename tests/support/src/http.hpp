@@ -18,6 +18,9 @@ struct Request {
     std::string username;  // Basic authentication when not empty
     std::string password;
     std::chrono::seconds timeout = std::chrono::seconds(60);
+    bool insecure = false;           // accept any TLS certificate
+    std::string client_certificate;  // PEM files for mutual TLS, when set
+    std::string client_key;
 };
 
 struct Response {

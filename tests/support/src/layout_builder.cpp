@@ -386,6 +386,45 @@ Blob LayoutBuilder::add_mirror_artifact(const std::vector<Entry> &entries, const
     return add_index(listed, Flavor::Oci, std::string(kGatherArtifactType), annotations);
 }
 
+Blob LayoutBuilder::add_referrer(const Blob &subject, std::string_view seed, const std::string &artifact_type,
+                                 const std::string &config_media_type) {
+    const Blob config = add_blob("{}", config_media_type);
+    const Blob layer = add_blob("{}", std::string(kOciEmptyType));
+
+    json::object manifest;
+    manifest["schemaVersion"] = 2;
+    manifest["mediaType"] = kOciManifestType;
+    if (!artifact_type.empty()) {
+        manifest["artifactType"] = artifact_type;
+    }
+    manifest["config"] = descriptor_json(config);
+    manifest["layers"] = json::array{descriptor_json(layer)};
+    manifest["subject"] = descriptor_json(subject);
+    manifest["annotations"] = json::object{{"org.example.seed", std::string(seed)}};
+    return add_blob(json::serialize(manifest), std::string(kOciManifestType));
+}
+
+Blob LayoutBuilder::tag_referrers(const Blob &subject, const std::vector<std::pair<Blob, std::string>> &referrers) {
+    json::array manifests;
+    for (const auto &[referrer, artifact_type] : referrers) {
+        json::object descriptor = descriptor_json(referrer);
+        if (!artifact_type.empty()) {
+            descriptor["artifactType"] = artifact_type;
+        }
+        manifests.push_back(std::move(descriptor));
+    }
+    json::object index;
+    index["schemaVersion"] = 2;
+    index["mediaType"] = kOciIndexType;
+    index["manifests"] = std::move(manifests);
+    const Blob blob = add_blob(json::serialize(index), std::string(kOciIndexType));
+
+    std::string tag = subject.digest;
+    tag[tag.find(':')] = '-';
+    this->tag(blob, tag);
+    return blob;
+}
+
 Blob LayoutBuilder::add_raw_manifest(std::string_view json, std::string media_type) {
     return add_blob(json, std::move(media_type));
 }

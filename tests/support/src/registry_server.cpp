@@ -66,6 +66,10 @@ std::string yaml_quote(const std::string &text) {
     return quoted + "\"";
 }
 
+std::filesystem::path storage_for(const std::filesystem::path &dir, const RegistryOptions &options) {
+    return options.storage_dir.empty() ? dir / "data" : std::filesystem::absolute(options.storage_dir);
+}
+
 std::string registry_config(const std::filesystem::path &storage, int port, const RegistryOptions &options) {
     std::ostringstream yaml;
     yaml << "version: 0.1\n"
@@ -78,7 +82,24 @@ std::string registry_config(const std::filesystem::path &storage, int port, cons
          << "    enabled: true\n"
          << "http:\n"
          << "  addr: 127.0.0.1:" << port << "\n";
-    if (!options.htpasswd_file.empty()) {
+    if (options.tls) {
+        yaml << "  tls:\n"
+             << "    certificate: " << yaml_quote(std::filesystem::absolute(options.tls->certificate).string()) << "\n"
+             << "    key: " << yaml_quote(std::filesystem::absolute(options.tls->key).string()) << "\n";
+        if (!options.tls->client_ca.empty()) {
+            yaml << "    clientcas:\n"
+                 << "      - " << yaml_quote(std::filesystem::absolute(options.tls->client_ca).string()) << "\n";
+        }
+    }
+    if (options.token) {
+        yaml << "auth:\n"
+             << "  token:\n"
+             << "    realm: " << yaml_quote(options.token->realm) << "\n"
+             << "    service: " << yaml_quote(options.token->service) << "\n"
+             << "    issuer: " << yaml_quote(options.token->issuer) << "\n"
+             << "    rootcertbundle: "
+             << yaml_quote(std::filesystem::absolute(options.token->root_certificate_bundle).string()) << "\n";
+    } else if (!options.htpasswd_file.empty()) {
         yaml << "auth:\n"
              << "  htpasswd:\n"
              << "    realm: " << yaml_quote(options.realm) << "\n"
@@ -149,8 +170,8 @@ enum class ReadyState { Ready, Exited, TimedOut };
 
 // Polls GET /v2/ until it returns 200 or 401, the process exits, or the
 // timeout expires. An exited process is reaped here.
-ReadyState wait_until_ready(pid_t pid, int port, std::string &last_error) {
-    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v2/";
+ReadyState wait_until_ready(pid_t pid, int port, const RegistryOptions &options, std::string &last_error) {
+    std::string url = (options.tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port) + "/v2/";
     Clock::time_point deadline = Clock::now() + kReadyTimeout;
     while (Clock::now() < deadline) {
         int status = 0;
@@ -164,6 +185,12 @@ ReadyState wait_until_ready(pid_t pid, int port, std::string &last_error) {
             http::Request request;
             request.url = url;
             request.timeout = std::chrono::seconds(2);
+            if (options.tls) {
+                // Readiness is all the probe checks, so it trusts any certificate.
+                request.insecure = true;
+                request.client_certificate = options.tls->probe_certificate.string();
+                request.client_key = options.tls->probe_key.string();
+            }
             http::Response response = http::send(request);
             if (response.status == 200 || response.status == 401) {
                 // Another server that took the port first would also return
@@ -200,7 +227,7 @@ std::unique_ptr<RegistryServer> RegistryServer::start(const RegistryOptions &opt
         std::filesystem::path log = dir.path() / "registry.log";
         {
             std::ofstream out(config, std::ios::binary);
-            out << registry_config(dir.path() / "data", port, options);
+            out << registry_config(storage_for(dir.path(), options), port, options);
             if (!out) {
                 throw std::runtime_error("failed to write the registry configuration " + config.string());
             }
@@ -208,9 +235,13 @@ std::unique_ptr<RegistryServer> RegistryServer::start(const RegistryOptions &opt
 
         pid_t pid = spawn_registry(program, config, log);
         std::string last_error;
-        ReadyState state = wait_until_ready(pid, port, last_error);
+        ReadyState state = wait_until_ready(pid, port, options, last_error);
         if (state == ReadyState::Ready) {
-            return std::unique_ptr<RegistryServer>(new RegistryServer(std::move(dir), port, pid));
+            std::filesystem::path storage = storage_for(dir.path(), options);
+            std::unique_ptr<RegistryServer> server(new RegistryServer(std::move(dir), port, pid));
+            server->tls_ = options.tls.has_value();
+            server->storage_dir_ = std::move(storage);
+            return server;
         }
         if (state == ReadyState::TimedOut) {
             stop_process(pid);

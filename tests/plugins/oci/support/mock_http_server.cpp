@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kReadTimeoutMs = 5000;
 
-int bind_loopback(int port) {
+int bind_loopback(int port, const std::string &ip = "127.0.0.1") {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
         throw std::runtime_error("socket() failed");
@@ -27,11 +27,14 @@ int bind_loopback(int port) {
 
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET, ip.c_str(), &address.sin_addr) != 1 || (ntohl(address.sin_addr.s_addr) >> 24) != 127) {
+        close(fd);
+        throw std::runtime_error("not a 127.0.0.0/8 address: " + ip);
+    }
     if (bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
         close(fd);
-        throw std::runtime_error("bind() to 127.0.0.1 failed");
+        throw std::runtime_error("bind() to " + ip + " failed");
     }
     return fd;
 }
@@ -46,11 +49,19 @@ int local_port(int fd) {
 std::string reason_phrase(int status) {
     switch (status) {
     case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 307: return "Temporary Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
     default: return "Status";
     }
 }
@@ -99,6 +110,25 @@ std::string read_request_head(int fd) {
     return data;
 }
 
+// Reads the rest of a body of `length` bytes after `already` arrived with
+// the head.
+std::string read_body(int fd, std::string already, std::size_t length) {
+    char buffer[4096];
+    while (already.size() < length) {
+        pollfd poll_fd{fd, POLLIN, 0};
+        if (poll(&poll_fd, 1, kReadTimeoutMs) <= 0) {
+            break;
+        }
+        const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            break;
+        }
+        already.append(buffer, static_cast<std::size_t>(n));
+    }
+    already.resize(std::min(already.size(), length));
+    return already;
+}
+
 MockRequest parse_request(const std::string &head) {
     MockRequest request;
     std::istringstream lines(head);
@@ -131,8 +161,9 @@ std::string MockRequest::header(const std::string &name) const {
     return found == headers.end() ? std::string() : found->second;
 }
 
-MockHttpServer::MockHttpServer(Handler handler) : handler_(std::move(handler)) {
-    listen_fd_ = bind_loopback(0);
+MockHttpServer::MockHttpServer(Handler handler, const std::string &address)
+    : handler_(std::move(handler)), address_(address) {
+    listen_fd_ = bind_loopback(0, address_);
     if (listen(listen_fd_, 16) != 0) {
         close(listen_fd_);
         throw std::runtime_error("listen() failed");
@@ -173,7 +204,12 @@ void MockHttpServer::handle_connection(int fd) {
         return;
     }
 
-    const MockRequest request = parse_request(head);
+    MockRequest request = parse_request(head);
+    const std::string length = request.header("content-length");
+    if (!length.empty()) {
+        const std::size_t end_of_head = head.find("\r\n\r\n") + 4;
+        request.body = read_body(fd, head.substr(end_of_head), std::stoul(length));
+    }
     {
         std::lock_guard lock(mutex_);
         requests_.push_back(request);

@@ -20,6 +20,7 @@ struct MockRequest {
     std::string method;
     std::string target;  // path and query, as sent
     std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;    // read up to Content-Length
 
     // The header's value, or "" when absent.
     std::string header(const std::string &name) const;
@@ -35,13 +36,15 @@ class MockHttpServer {
 public:
     using Handler = std::function<MockResponse(const MockRequest &)>;
 
-    explicit MockHttpServer(Handler handler);
+    // Listens on `address`, a 127.0.0.0/8 address, so that two servers on
+    // 127.0.0.1 and 127.0.0.2 act as two hosts.
+    explicit MockHttpServer(Handler handler, const std::string &address = "127.0.0.1");
     ~MockHttpServer();
     MockHttpServer(const MockHttpServer &) = delete;
     MockHttpServer &operator=(const MockHttpServer &) = delete;
 
     int port() const { return port_; }
-    std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
+    std::string host() const { return address_ + ":" + std::to_string(port_); }
     std::string url() const { return "http://" + host(); }
 
     // Every request parsed so far, in arrival order.
@@ -52,6 +55,7 @@ private:
     void handle_connection(int fd);
 
     Handler handler_;
+    std::string address_;
     int listen_fd_ = -1;
     int port_ = 0;
     std::atomic<bool> stopping_{false};

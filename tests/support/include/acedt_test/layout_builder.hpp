@@ -25,6 +25,9 @@ inline constexpr std::string_view kDockerManifestType =
 inline constexpr std::string_view kDockerConfigType = "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view kDockerLayerType = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
+// The empty JSON object {} as a config or layer of artifacts.
+inline constexpr std::string_view kOciEmptyType = "application/vnd.oci.empty.v1+json";
+
 // The artifactType that marks an index as a mirror artifact.
 inline constexpr std::string_view kGatherArtifactType = "application/vnd.act3-ace.data.gather+json";
 
@@ -129,6 +132,21 @@ public:
     /// or hand-made content. Content addressing makes a cycle impossible
     /// here, but several indexes may share one child.
     Blob add_raw_manifest(std::string_view json, std::string media_type);
+
+    /// Stores an artifact manifest that refers to `subject`, as a signature
+    /// or SBOM does: an OCI image manifest with `subject`, artifactType
+    /// `artifact_type` (left out when empty), a config of
+    /// `config_media_type` and one layer, both the empty JSON object {}, and
+    /// an annotation with `seed`, so that distinct seeds give distinct
+    /// digests.
+    Blob add_referrer(const Blob &subject, std::string_view seed, const std::string &artifact_type,
+                      const std::string &config_media_type = std::string(kOciEmptyType));
+
+    /// Stores an OCI index listing `referrers`, each descriptor with its
+    /// artifactType (left out when empty), and tags it with the referrers
+    /// tag of `subject` ("sha256-" and the hex digits), as clients do for
+    /// registries without the referrers API. Returns the index.
+    Blob tag_referrers(const Blob &subject, const std::vector<std::pair<Blob, std::string>> &referrers);
 
     /// Lists `manifest` in index.json under org.opencontainers.image.ref.name
     /// `name` and rewrites index.json. Tagging an existing name again

@@ -5,6 +5,7 @@
 
 #include <acedt/oci/auth.hpp>
 #include <acedt/oci/client_config.hpp>
+#include <acedt/oci/descriptor.hpp>
 #include <acedt/oci/reference.hpp>
 #include <acedt/oci/source.hpp>
 
@@ -38,12 +39,24 @@ public:
 
     // Fetches the manifest `selector` (a tag or a digest string) of the
     // reference's repository. Responds to authentication challenges, tries
-    // the endpoints in order while connections fail, checks a
-    // Docker-Content-Digest header against the body and limits the body to
-    // kMaxManifestBytes. Throws NotFoundError for HTTP 404, InterruptedError
-    // on Ctrl-C and Error for anything else. Messages name the repository as
-    // the user wrote it, before rewritePull.
+    // the endpoints in order while connections fail, retries HTTP 429, 502,
+    // 503 and 504 within the retry policy, checks a Docker-Content-Digest
+    // header against the body and limits the body to kMaxManifestBytes.
+    // Throws NotFoundError for HTTP 404, InterruptedError on Ctrl-C and Error
+    // for anything else, including an HTML page where a manifest belongs.
+    // Messages name the repository as the user wrote it, before rewritePull.
     ManifestResponse get_manifest(const Reference &reference, std::string_view selector);
+
+    // Lists the referrers of `subject` in the reference's repository,
+    // keeping those of `artifact_type` unless it is empty. How depends on
+    // the supportsReferrers setting of the endpoint in use: the referrers
+    // API (GET /v2/<repository>/referrers/<digest>, following Link pages and
+    // asking the registry to filter by artifactType), the sha256-<hex> tag,
+    // or, in auto mode, the API and then the tag once the API returned 404.
+    // A response that is the subject itself or not an index means none.
+    // Throws Error as get_manifest does.
+    std::vector<Descriptor> list_referrers(const Reference &reference, const Digest &subject,
+                                           std::string_view artifact_type);
 
     // The repository path sent to the registry after the rewritePull rules.
     std::string wire_repository(std::string_view repository) const;

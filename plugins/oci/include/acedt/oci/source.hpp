@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace acedt::oci {
 
@@ -41,6 +42,14 @@ public:
     // The body is checked against the descriptor's digest and size; a
     // mismatch throws Error naming the source and both digests.
     virtual FetchedManifest fetch(const Descriptor &descriptor) = 0;
+
+    // Lists the descriptors of the manifests in the same repository or
+    // layout whose subject is `subject` (signatures, SBOMs, attestations),
+    // keeping those of `artifact_type` unless it is empty. Registries use
+    // the referrers API or the referrers tag (see referrers.hpp), layouts
+    // their index.json. This default, for sources that cannot hold
+    // referrers, returns none.
+    virtual std::vector<Descriptor> referrers(const Digest &subject, std::string_view artifact_type);
 };
 
 // Opens sources from user-written specs, sharing connections and tokens
@@ -48,6 +57,9 @@ public:
 //   oci:PATH            OCI layout; the one manifest in index.json
 //   oci:PATH:TAG        the index.json entry whose ref.name annotation is TAG
 //   oci:PATH@DIGEST     the manifest with that digest
+//   oci-archive:PATH[:TAG], oci-archive:PATH@DIGEST, oci-archive:-
+//                       the same, read from an OCI layout in a tar archive
+//                       (plain, gzip or zstd) or from standard input
 //   anything else       a registry reference (see Reference::parse)
 class SourceOpener {
 public:
