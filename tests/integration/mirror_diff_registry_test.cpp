@@ -285,9 +285,9 @@ TEST_F(MirrorDiffRegistryTest, TwoOutputsToStdoutRejected) {
 }
 
 TEST_F(MirrorDiffRegistryTest, LayoutWithoutPrefixGetsHint) {
-    // "layout:sync-45" parses as a Docker Hub reference; with a directory of
-    // that name present, the run must stop before any request and say how
-    // to name the layout.
+    // "layout:sync-45" parses as a Docker Hub reference. With a directory of
+    // that name present, the run must stop before any request, with a
+    // message that shows how to name the layout.
     const ProcessResult result = runner_.run_in(shared_->builder->dir().parent_path(),
                                                 {"mirror", "diff", "layout:sync-45"});
     EXPECT_EQ(result.exit_code, 2);

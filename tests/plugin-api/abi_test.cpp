@@ -514,7 +514,7 @@ TEST_F(AbiTest, SecondInterruptExitsAtOnce) {
 }
 
 TEST_F(AbiTest, ClosedStdoutEndsQuietly) {
-    // The plugin sees write_stdout fail and returns its own error, but the
+    // write_stdout fails and the plugin returns its own error, but the
     // host exits as a program killed by SIGPIPE would: status 141 and no
     // message, as `ace-dt ... | head -1` expects.
     ProcessOptions options;

@@ -21,9 +21,9 @@ SplitArguments normalize_arguments(const std::vector<std::string>& arguments) {
         }
 
         // The next word is the value unless it is an option. A word that is
-        // not a valid level fails as an invalid verbosity; taking it as a
-        // positional instead would turn a typo such as "-v infoo" into an
-        // image reference and a request to Docker Hub.
+        // no valid level then fails as an invalid verbosity. As a positional
+        // it would turn a typo such as "-v infoo" into an image reference and
+        // a request to Docker Hub.
         if (argument == "-v" || argument == "--verbosity") {
             const bool has_value = index + 1 < arguments.size() && !starts_with(arguments[index + 1], "-");
             if (has_value) {

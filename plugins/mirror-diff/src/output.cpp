@@ -224,8 +224,9 @@ std::string output_identity(const std::filesystem::path &path) {
     return "path " + normalized.string();
 }
 
-// The identity of standard output when it is a regular file or a pipe,
-// which a second writer would corrupt; empty for a terminal or a device.
+// Returns the identity of standard output when it is a regular file or a
+// pipe, because a second writer would corrupt those. Returns "" for a
+// terminal or another character device.
 std::string standard_output_identity() {
     struct stat info {};
     if (::fstat(STDOUT_FILENO, &info) != 0 || S_ISCHR(info.st_mode)) {

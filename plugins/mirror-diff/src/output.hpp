@@ -57,10 +57,10 @@ void check_output_paths(const std::vector<OutputSpec> &specs);
 //          empty for entry rows.
 std::string render(Format format, const std::vector<Row> &rows, bool referrers = false);
 
-// Writes an output file. A regular file (a new one, or the one a symbolic
-// link points to) is replaced whole: the content goes to a temporary file in
-// the same directory, which gets the old file's mode and owner, is flushed
-// to disk and renamed over the target. Readers never see a partial file,
+// Writes an output file. A regular file, new or the target of a symbolic
+// link, is replaced whole. The content goes to a temporary file in the same
+// directory, which gets the old file's mode and owner, is flushed to disk
+// and is renamed over the target. Readers never see a partial file,
 // and a failure leaves the old file as it was. A special file such as
 // /dev/null, /dev/stdout or a FIFO is written into directly. Throws
 // std::runtime_error naming the path.

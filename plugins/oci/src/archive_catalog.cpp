@@ -2,6 +2,7 @@
 
 #include "archive_reader.hpp"
 #include "json_fields.hpp"
+#include "layout_common.hpp"
 
 #include <acedt/oci/error.hpp>
 #include <acedt/oci/media_type.hpp>
@@ -179,13 +180,7 @@ private:
     void read_layout_marker(ArchiveReader &reader, const ArchiveReader::Entry &entry) {
         const std::string text = read_small_entry(reader, entry);
         try {
-            const boost::json::value document = json_fields::parse(text);
-            const boost::json::object &object = json_fields::to_object(document, "");
-            const boost::json::value *version = object.if_contains("imageLayoutVersion");
-            if (version == nullptr) {
-                json_fields::fail("imageLayoutVersion", "missing");
-            }
-            json_fields::to_string(*version, "imageLayoutVersion");
+            layout_common::check_layout_marker(text);
         } catch (const Error &error) {
             throw Error(name_ + ": entry " + entry.path + ": " + error.what());
         }

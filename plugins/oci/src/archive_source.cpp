@@ -5,6 +5,7 @@
 
 #include "archive_catalog.hpp"
 #include "fetched_manifest.hpp"
+#include "layout_common.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,25 +24,8 @@ namespace {
 
 constexpr std::string_view kPrefix = "oci-archive:";
 constexpr std::string_view kStandardInput = "-";
-// Candidates listed in the message about an ambiguous index.json.
-constexpr std::size_t kMaxListedCandidates = 20;
-
-std::string in_quotes(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
-}
-
-std::string describe_candidates(const std::vector<const Descriptor *> &entries) {
-    std::string list;
-    for (std::size_t i = 0; i < entries.size() && i < kMaxListedCandidates; ++i) {
-        const std::string *tag = entries[i]->annotation(annotation::kRefName);
-        list += (i == 0 ? "" : ", ") +
-                (tag != nullptr ? *tag + " (" + entries[i]->digest.str() + ")" : entries[i]->digest.str());
-    }
-    if (entries.size() > kMaxListedCandidates) {
-        list += ", and " + std::to_string(entries.size() - kMaxListedCandidates) + " more";
-    }
-    return list;
-}
+using layout_common::describe_candidates;
+using layout_common::in_quotes;
 
 std::size_t count_distinct_digests(const std::vector<const Descriptor *> &entries) {
     std::set<Digest> digests;
@@ -249,38 +233,10 @@ std::string file_identity(const struct stat &status) {
 }  // namespace
 
 ArchiveSpec parse_archive_spec(std::string_view spec) {
-    if (!spec.starts_with(kPrefix)) {
-        throw Error("invalid archive " + in_quotes(spec) +
-                    ": expected oci-archive:PATH, oci-archive:PATH:TAG or oci-archive:PATH@DIGEST");
-    }
-
-    ArchiveSpec result;
-    std::string_view rest = spec.substr(kPrefix.size());
-
-    const std::size_t at = rest.rfind('@');
-    if (at != std::string_view::npos) {
-        try {
-            result.digest = Digest::parse(rest.substr(at + 1));
-            rest = rest.substr(0, at);
-        } catch (const Error &) {
-            // Not a digest, so the '@' belongs to the path.
-        }
-    }
-
-    const std::size_t colon = rest.rfind(':');
-    if (!result.digest && colon != std::string_view::npos && rest.find('/', colon) == std::string_view::npos) {
-        result.tag = std::string(rest.substr(colon + 1));
-        rest = rest.substr(0, colon);
-        if (result.tag.empty()) {
-            throw Error("invalid archive " + in_quotes(spec) + ": the tag after the last ':' is empty");
-        }
-    }
-
-    if (rest.empty()) {
-        throw Error("invalid archive " + in_quotes(spec) + ": the path is empty (use - for standard input)");
-    }
-    result.path = std::string(rest);
-    return result;
+    LayoutSpec parts = layout_common::split_spec(spec, kPrefix, "archive",
+                                                 "oci-archive:PATH, oci-archive:PATH:TAG or oci-archive:PATH@DIGEST",
+                                                 " (use - for standard input)");
+    return ArchiveSpec{std::move(parts.path), std::move(parts.tag), std::move(parts.digest)};
 }
 
 struct ArchiveOpener::State {

@@ -5,6 +5,7 @@
 
 #include "fetched_manifest.hpp"
 #include "json_fields.hpp"
+#include "layout_common.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -23,12 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kPrefix = "oci:";
-// Candidates listed in the message about an ambiguous index.json.
-constexpr std::size_t kMaxListedCandidates = 20;
-
-std::string in_quotes(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
-}
+using layout_common::describe_candidates;
+using layout_common::in_quotes;
 
 // Reads a whole file of at most kMaxManifestBytes. `display` names the
 // source in messages. A missing file throws NotFoundError.
@@ -70,13 +67,7 @@ void check_layout_marker(const fs::path &root, const std::string &display) {
     }
 
     try {
-        const boost::json::value document = json_fields::parse(text);
-        const boost::json::object &object = json_fields::to_object(document, "");
-        const boost::json::value *version = object.if_contains("imageLayoutVersion");
-        if (version == nullptr) {
-            json_fields::fail("imageLayoutVersion", "missing");
-        }
-        json_fields::to_string(*version, "imageLayoutVersion");
+        layout_common::check_layout_marker(text);
     } catch (const Error &error) {
         throw Error(display + ": " + marker.string() + ": " + error.what());
     }
@@ -104,18 +95,6 @@ std::size_t count_distinct_digests(const std::vector<const Descriptor *> &entrie
         digests.insert(entry->digest);
     }
     return digests.size();
-}
-
-std::string describe_candidates(const std::vector<Descriptor> &entries) {
-    std::string list;
-    for (std::size_t i = 0; i < entries.size() && i < kMaxListedCandidates; ++i) {
-        const std::string *tag = entries[i].annotation(annotation::kRefName);
-        list += (i == 0 ? "" : ", ") + (tag != nullptr ? *tag + " (" + entries[i].digest.str() + ")" : entries[i].digest.str());
-    }
-    if (entries.size() > kMaxListedCandidates) {
-        list += ", and " + std::to_string(entries.size() - kMaxListedCandidates) + " more";
-    }
-    return list;
 }
 
 class LayoutSource : public ManifestSource {
@@ -269,12 +248,8 @@ private:
                                               : "available tags: " + tags));
         }
         if (count_distinct_digests(tagged) > 1) {
-            std::vector<Descriptor> listed;
-            for (const Descriptor *entry : tagged) {
-                listed.push_back(*entry);
-            }
             throw Error(display_name_ + ": the tag " + in_quotes(spec_.tag) + " names " + std::to_string(tagged.size()) +
-                        " different manifests in index.json: " + describe_candidates(listed) +
+                        " different manifests in index.json: " + describe_candidates(tagged) +
                         "; use @DIGEST to choose one");
         }
         return *tagged.front();
@@ -291,7 +266,7 @@ private:
         }
         if (count_distinct_digests(all) > 1) {
             throw Error(display_name_ + ": index.json lists " + std::to_string(entries_.size()) +
-                        " manifests; add :TAG or @DIGEST to choose one of " + describe_candidates(entries_));
+                        " manifests; add :TAG or @DIGEST to choose one of " + describe_candidates(all));
         }
         return entries_.front();
     }
@@ -306,37 +281,7 @@ private:
 }  // namespace
 
 LayoutSpec parse_layout_spec(std::string_view spec) {
-    if (!spec.starts_with(kPrefix)) {
-        throw Error("invalid layout " + in_quotes(spec) + ": expected oci:PATH, oci:PATH:TAG or oci:PATH@DIGEST");
-    }
-
-    LayoutSpec result;
-    std::string_view rest = spec.substr(kPrefix.size());
-
-    const std::size_t at = rest.rfind('@');
-    if (at != std::string_view::npos) {
-        try {
-            result.digest = Digest::parse(rest.substr(at + 1));
-            rest = rest.substr(0, at);
-        } catch (const Error &) {
-            // Not a digest, so the '@' belongs to the path.
-        }
-    }
-
-    const std::size_t colon = rest.rfind(':');
-    if (!result.digest && colon != std::string_view::npos && rest.find('/', colon) == std::string_view::npos) {
-        result.tag = std::string(rest.substr(colon + 1));
-        rest = rest.substr(0, colon);
-        if (result.tag.empty()) {
-            throw Error("invalid layout " + in_quotes(spec) + ": the tag after the last ':' is empty");
-        }
-    }
-
-    if (rest.empty()) {
-        throw Error("invalid layout " + in_quotes(spec) + ": the path is empty");
-    }
-    result.path = std::string(rest);
-    return result;
+    return layout_common::split_spec(spec, kPrefix, "layout", "oci:PATH, oci:PATH:TAG or oci:PATH@DIGEST", "");
 }
 
 std::unique_ptr<ManifestSource> open_layout_source(std::string_view spec) {

@@ -6,6 +6,7 @@
 #include <acedt/oci/source.hpp>
 
 #include "support/mock_http_server.hpp"
+#include "support/opener_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_content.hpp"
 
@@ -47,59 +48,12 @@ bool contains(const std::string &text, const std::string &part) {
     return text.find(part) != std::string::npos;
 }
 
-// Collects log lines and the configuration for one test, and opens sources
-// with them.
-class RegistryClientTest : public ::testing::Test {
+// The opener fixture plus Basic credentials for one registry.
+class RegistryClientTest : public testing::OpenerFixture {
 protected:
-    RegistryClientTest() {
-        auth_file_ = directory_.write("auth.json", R"({"auths": {}})").string();
-        config_.registry_auth_file = auth_file_;
-        // Only this file, so that the credentials of the user running the
-        // tests play no part.
-        config_.credential_files = std::vector<std::string>{auth_file_};
-    }
-
     void write_credentials(const std::string &registry) {
-        directory_.write("auth.json", R"({"auths": {")" + registry + R"(": {"auth": "dXNlcjpwYTpzcw=="}}})");
+        write_auth_file(R"({"auths": {")" + registry + R"(": {"auth": "dXNlcjpwYTpzcw=="}}})");
     }
-
-    // Sends requests for `registry` straight to the mock over plain HTTP.
-    void use_plain_http(const MockHttpServer &server, const std::string &registry) {
-        config_.registries[registry].endpoints = {server.url()};
-    }
-
-    SourceOpener &opener() {
-        if (!opener_) {
-            ClientHooks hooks;
-            hooks.log = [this](int level, const std::string &message) {
-                log_.push_back(std::to_string(level) + " " + message);
-            };
-            hooks.interrupted = [this] { return interrupted_.load(); };
-            opener_ = std::make_unique<SourceOpener>(config_, hooks);
-        }
-        return *opener_;
-    }
-
-    std::string error_of_root(const std::string &spec) {
-        try {
-            opener().open(spec)->fetch_root();
-        } catch (const Error &error) {
-            return error.what();
-        }
-        return "(no error)";
-    }
-
-    std::size_t count_log_lines(const std::string &part) const {
-        return static_cast<std::size_t>(
-            std::count_if(log_.begin(), log_.end(), [&](const std::string &line) { return contains(line, part); }));
-    }
-
-    testing::TempDir directory_;
-    std::string auth_file_;
-    ClientConfig config_;
-    std::vector<std::string> log_;
-    std::atomic<bool> interrupted_{false};
-    std::unique_ptr<SourceOpener> opener_;
 };
 
 // A registry that wants a bearer token from its own /token endpoint, which

@@ -1,6 +1,6 @@
-// One interface over the places manifests come from: registries and OCI
-// image layout directories. Traversal code holds a ManifestSource and does
-// not know which kind it reads.
+// One interface over the places manifests come from: registries, OCI image
+// layout directories and layouts in tar archives. Traversal code uses a
+// ManifestSource without knowing which kind it reads.
 #pragma once
 
 #include <acedt/oci/client_config.hpp>
