@@ -1,6 +1,7 @@
 #include "diff_command.hpp"
 
 #include "output.hpp"
+#include "progress.hpp"
 #include "traversal.hpp"
 
 #include <acedt/oci/client_config.hpp>
@@ -8,7 +9,10 @@
 #include <acedt/oci/source.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
+
+#include <unistd.h>
 
 namespace acedt::mirror_diff {
 namespace {
@@ -23,10 +27,16 @@ std::vector<OutputSpec> read_output_specs(const ace_dt::Context &context) {
     }
 }
 
-oci::ClientHooks make_hooks(const ace_dt::Context &context) {
+// `cancelled` makes requests in flight stop as on Ctrl-C, once the
+// traversal has failed and their results are no longer needed.
+oci::ClientHooks make_hooks(const ace_dt::Context &context, const std::shared_ptr<const std::atomic<bool>> &cancelled) {
     oci::ClientHooks hooks;
-    hooks.log = [&context](int level, const std::string &message) { context.log(level, message); };
-    hooks.interrupted = [&context] { return context.interrupted(); };
+    // Log lines during the traversal erase the progress line first, so
+    // that they start at the beginning of a line of their own.
+    hooks.log = [&context](int level, const std::string &message) {
+        write_above_progress([&] { context.log(level, message); });
+    };
+    hooks.interrupted = [&context, cancelled] { return context.interrupted() || cancelled->load(); };
     return hooks;
 }
 
@@ -52,24 +62,33 @@ Sources open_sources(oci::SourceOpener &opener, const std::vector<std::string> &
 
 std::vector<Row> compute_rows(const ace_dt::Context &context, const std::vector<std::string> &arguments,
                               const ListOptions &options) {
-    oci::SourceOpener opener(oci::ClientConfig::from_json(context.config_json()), make_hooks(context));
+    const oci::ClientConfig config = oci::ClientConfig::from_json(context.config_json());
+    const auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    oci::SourceOpener opener(config, make_hooks(context, cancelled));
     Sources sources = open_sources(opener, arguments);
 
-    const auto interrupted = [&context] { return context.interrupted(); };
-    ExistingSet existing(interrupted, options.referrers);
+    TraversalSettings settings;
+    settings.concurrency = config.concurrent_http;
+    settings.interrupted = [&context] { return context.interrupted(); };
+    settings.cancel = [cancelled] { cancelled->store(true); };
+    // The progress line needs a terminal, and -v error turns it off.
+    settings.show_progress = isatty(STDERR_FILENO) == 1 && context.verbosity() > ACE_DT_LOG_ERROR;
+
+    std::vector<oci::ManifestSource *> existing;
     for (const auto &source : sources.existing) {
-        existing.add(*source);
+        existing.push_back(source.get());
     }
+    DiffResult result = diff(*sources.mirror, existing, options, settings);
     if (!sources.existing.empty()) {
-        context.info("manifests reachable from the existing images: " + std::to_string(existing.size()));
+        context.info("manifests reachable from the existing images: " + std::to_string(result.existing_manifests));
     }
 
-    std::vector<Row> rows = list_rows(*sources.mirror, existing, options, interrupted);
     if (options.referrers) {
-        const auto referrers = std::count_if(rows.begin(), rows.end(), [](const Row &row) { return row.is_referrer(); });
+        const auto referrers =
+            std::count_if(result.rows.begin(), result.rows.end(), [](const Row &row) { return row.is_referrer(); });
         context.info("referrers listed: " + std::to_string(referrers));
     }
-    return rows;
+    return std::move(result.rows);
 }
 
 void write_outputs(const ace_dt::Context &context, const std::vector<OutputSpec> &specs,

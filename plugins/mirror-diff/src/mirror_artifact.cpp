@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <iterator>
+
 namespace acedt::mirror_diff {
 
 bool is_mirror_artifact(const oci::Manifest &manifest) {
@@ -13,7 +15,13 @@ bool is_mirror_artifact(const oci::Manifest &manifest) {
 
 std::vector<oci::Descriptor> index_entries(const oci::Manifest &index, const std::string &where) {
     std::vector<oci::Descriptor> entries = index.manifests;
+    std::vector<oci::Descriptor> extra = extra_entries(index, where);
+    entries.insert(entries.end(), std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
+    return entries;
+}
 
+std::vector<oci::Descriptor> extra_entries(const oci::Manifest &index, const std::string &where) {
+    std::vector<oci::Descriptor> entries;
     const auto extra = index.annotations.find(std::string(kExtraManifestsAnnotation));
     if (extra == index.annotations.end()) {
         return entries;

@@ -29,6 +29,23 @@ bool is_mirror_artifact(const oci::Manifest &manifest);
 // Throws oci::Error when the annotation is not a JSON array of descriptors.
 std::vector<oci::Descriptor> index_entries(const oci::Manifest &index, const std::string &where);
 
+// Returns the descriptors of the extra-manifests annotation only (none when
+// it is absent), with the errors of index_entries.
+std::vector<oci::Descriptor> extra_entries(const oci::Manifest &index, const std::string &where);
+
+// Calls `visit` with each descriptor index_entries returns, in the same
+// order, without copying the entries of `manifests`.
+template <typename Visit>
+void for_each_entry(const oci::Manifest &index, const std::string &where, Visit &&visit) {
+    const std::vector<oci::Descriptor> extra = extra_entries(index, where);
+    for (const oci::Descriptor &entry : index.manifests) {
+        visit(entry);
+    }
+    for (const oci::Descriptor &entry : extra) {
+        visit(entry);
+    }
+}
+
 // Returns the reference an entry was gathered from: the source annotation,
 // else org.opencontainers.image.ref.name, else the empty string.
 std::string entry_reference(const oci::Descriptor &entry);

@@ -1,6 +1,8 @@
 #include "traversal.hpp"
 
 #include "mirror_artifact.hpp"
+#include "prefetch.hpp"
+#include "progress.hpp"
 
 #include <acedt/oci/error.hpp>
 #include <acedt/oci/media_type.hpp>
@@ -17,13 +19,6 @@ void throw_if_interrupted(const InterruptCheck &interrupted) {
     if (interrupted && interrupted()) {
         throw oci::InterruptedError();
     }
-}
-
-// "ROOT > REF@DIGEST": how an entry was reached, for error messages.
-std::string extend_trail(const std::string &trail, const oci::Descriptor &entry) {
-    const std::string reference = entry_reference(entry);
-    const std::string name = reference.empty() ? entry.digest.str() : reference + "@" + entry.digest.str();
-    return trail + " > " + name;
 }
 
 void check_depth(int depth, const std::string &trail) {
@@ -56,28 +51,36 @@ public:
         check_depth(depth, trail);
         expanded_.insert(digest);
 
-        for (const oci::Descriptor &entry : index_entries(artifact, trail)) {
+        for_each_entry(artifact, trail, [&](const oci::Descriptor &entry) {
             throw_if_interrupted(interrupted_);
             if (existing_.contains(entry.digest)) {
-                continue;
+                return;
             }
             if (options_.expand && expand_nested(entry, trail, depth)) {
-                continue;
+                return;
             }
             rows_.insert(Row{entry_reference(entry), entry.digest.str()});
-        }
+        });
     }
 
     // The entry rows in order, each followed by its referrer rows when
-    // referrers are requested.
+    // referrers are requested. Call once: the rows are moved out of the
+    // collector, so that they are not held twice.
     std::vector<Row> rows() {
         std::vector<Row> result;
-        for (const Row &row : rows_) {
-            result.push_back(row);
-            if (options_.referrers) {
-                std::unordered_set<oci::Digest> chain{oci::Digest::parse(row.digest)};
-                append_referrers(row.reference, oci::Digest::parse(row.digest), row.reference, 1, chain, result);
+        result.reserve(rows_.size());
+        while (!rows_.empty()) {
+            Row row = std::move(rows_.extract(rows_.begin()).value());
+            if (!options_.referrers) {
+                result.push_back(std::move(row));
+                continue;
             }
+
+            const std::string reference = row.reference;
+            const oci::Digest digest = oci::Digest::parse(row.digest);
+            result.push_back(std::move(row));
+            std::unordered_set<oci::Digest> chain{digest};
+            append_referrers(reference, digest, reference, 1, chain, result);
         }
         return result;
     }
@@ -202,7 +205,9 @@ void ExistingSet::add(oci::ManifestSource &source) {
     }
     std::vector<oci::Digest> added{digest};
     if (root.manifest.is_index()) {
-        add_children(source, root.manifest, source.display_name(), 1, added);
+        // Depth 0, as for the mirror artifact, so that the same nesting is
+        // accepted on both sides.
+        add_children(source, root.manifest, source.display_name(), 0, added);
     }
     if (include_referrers_) {
         add_referrers(source, std::move(added));
@@ -213,20 +218,22 @@ void ExistingSet::add_children(oci::ManifestSource &source, const oci::Manifest 
                                const std::string &trail, int depth, std::vector<oci::Digest> &added) {
     check_depth(depth, trail);
 
-    for (const oci::Descriptor &entry : index_entries(index, trail)) {
+    for_each_entry(index, trail, [&](const oci::Descriptor &entry) {
         throw_if_interrupted(interrupted_);
         if (!digests_.insert(entry.digest).second) {
-            continue;
+            return;
         }
-        added.push_back(entry.digest);
+        if (include_referrers_) {
+            added.push_back(entry.digest);  // only add_referrers reads the list
+        }
         if (!oci::media_type::is_index(entry.media_type)) {
-            continue;
+            return;
         }
 
         const std::string child_trail = extend_trail(trail, entry);
         const oci::FetchedManifest child = fetch_entry(source, entry, child_trail);
         add_children(source, child.manifest, child_trail, depth + 1, added);
-    }
+    });
 }
 
 // Adds referrers level by level. A digest already in the set is not looked
@@ -267,6 +274,32 @@ std::vector<Row> list_rows(oci::ManifestSource &mirror, const ExistingSet &exist
     RowCollector collector(mirror, existing, options, interrupted);
     collector.collect(root.manifest, root.descriptor.digest, mirror.display_name(), 0);
     return collector.rows();
+}
+
+DiffResult diff(oci::ManifestSource &mirror, const std::vector<oci::ManifestSource *> &existing,
+                const ListOptions &options, const TraversalSettings &settings) {
+    throw_if_interrupted(settings.interrupted);
+    Prefetcher prefetcher(settings.concurrency, settings.interrupted, settings.cancel, mirror, existing,
+                          PrefetchOptions{options.expand, options.referrers});
+    {
+        const ProgressLine progress(settings.show_progress, [&prefetcher] {
+            return ProgressCounts{prefetcher.completed(), prefetcher.requested()};
+        });
+        prefetcher.run();
+    }
+
+    // The manifests needed are in memory now. What remains for the network
+    // are the referrer lookups of -r and the manifests of referrers listed
+    // without an artifactType.
+    ExistingSet existing_set(settings.interrupted, options.referrers);
+    for (std::size_t i = 0; i < existing.size(); ++i) {
+        existing_set.add(*prefetcher.replay_existing(i));
+    }
+
+    DiffResult result;
+    result.existing_manifests = existing_set.size();
+    result.rows = list_rows(*prefetcher.replay_mirror(), existing_set, options, settings.interrupted);
+    return result;
 }
 
 }  // namespace acedt::mirror_diff

@@ -87,4 +87,34 @@ struct ListOptions {
 std::vector<Row> list_rows(oci::ManifestSource &mirror, const ExistingSet &existing,
                            const ListOptions &options, const InterruptCheck &interrupted);
 
+struct TraversalSettings {
+    // Maximum number of manifest requests in flight (concurrentHTTP).
+    int concurrency = 1;
+    // Ctrl-C: polled while requests are in flight, and between steps.
+    InterruptCheck interrupted = [] { return false; };
+    // Called once, from any thread, when the first error ends the run, so
+    // that requests in flight can stop early (the sources' ClientHooks
+    // should then report an interrupt).
+    std::function<void()> cancel = [] {};
+    // Show a progress line on standard error after one second.
+    bool show_progress = false;
+};
+
+struct DiffResult {
+    std::vector<Row> rows;
+    // Digests in the existing set, for the log.
+    std::size_t existing_manifests = 0;
+};
+
+// The whole `mirror diff`: adds every source of `existing` to an
+// ExistingSet in order, then lists the rows of `mirror`, with the same
+// results and error messages as those two steps. The manifests are first
+// fetched concurrently (see prefetch.hpp), each at most once, except that
+// a descriptor whose size differs from the one first fetched is fetched
+// again to report the mismatch. When several manifests fail, the error
+// reported is the first to fail in time, which can differ between runs.
+// Referrers are looked up afterwards, one at a time.
+DiffResult diff(oci::ManifestSource &mirror, const std::vector<oci::ManifestSource *> &existing,
+                const ListOptions &options, const TraversalSettings &settings);
+
 }  // namespace acedt::mirror_diff

@@ -112,6 +112,7 @@ Authenticator::Authenticator(std::string registry, std::shared_ptr<CredentialSto
     : registry_(std::move(registry)), store_(std::move(credentials)), retry_(retry) {}
 
 std::string Authenticator::cached_authorization(const std::string &endpoint, const std::string &scope) {
+    std::lock_guard lock(mutex_);
     const auto token = tokens_.find(cache_key(endpoint, scope));
     if (token != tokens_.end() && Clock::now() + kExpiryMargin < token->second.expiry) {
         return "Bearer " + token->second.token;
@@ -121,12 +122,20 @@ std::string Authenticator::cached_authorization(const std::string &endpoint, con
     return basic == basic_auth_.end() ? std::string() : basic->second;
 }
 
-void Authenticator::forget(const std::string &endpoint, const std::string &scope) {
-    tokens_.erase(cache_key(endpoint, scope));
-    basic_auth_.erase(endpoint);
+void Authenticator::forget(const std::string &endpoint, const std::string &scope, const std::string &rejected) {
+    std::lock_guard lock(mutex_);
+    const auto token = tokens_.find(cache_key(endpoint, scope));
+    if (token != tokens_.end() && "Bearer " + token->second.token == rejected) {
+        tokens_.erase(token);
+    }
+    const auto basic = basic_auth_.find(endpoint);
+    if (basic != basic_auth_.end() && basic->second == rejected) {
+        basic_auth_.erase(basic);
+    }
 }
 
 const CredentialLookup &Authenticator::credentials() {
+    std::lock_guard lock(lookup_mutex_);
     if (!lookup_) {
         lookup_ = store_->find(registry_);
     }
@@ -142,9 +151,9 @@ std::string Authenticator::credential_source() {
 }
 
 std::string Authenticator::respond(http::Transport &transport, const std::vector<AuthChallenge> &challenges,
-                                   const std::string &endpoint, const std::string &scope) {
+                                   const std::string &endpoint, const std::string &scope, const std::string &rejected) {
     if (const AuthChallenge *bearer = find_challenge(challenges, "bearer")) {
-        return "Bearer " + fetch_token(transport, *bearer, endpoint, scope);
+        return bearer_authorization(transport, *bearer, endpoint, scope, rejected);
     }
 
     if (find_challenge(challenges, "basic") != nullptr) {
@@ -159,6 +168,7 @@ std::string Authenticator::respond(http::Transport &transport, const std::vector
                         " are an identity token, which only token (Bearer) authentication can use");
         }
         const std::string authorization = basic_authorization();
+        std::lock_guard lock(mutex_);
         basic_auth_[endpoint] = authorization;
         return authorization;
     }
@@ -178,6 +188,46 @@ std::string Authenticator::respond(http::Transport &transport, const std::vector
 std::string Authenticator::basic_authorization() {
     const Credentials &credentials = *this->credentials().credentials;
     return "Basic " + encode_base64(credentials.username + ":" + credentials.password);
+}
+
+// Single flight: the first request for a key fetches the token, and
+// requests that arrive meanwhile wait for its result, error included.
+std::string Authenticator::bearer_authorization(http::Transport &transport, const AuthChallenge &challenge,
+                                                const std::string &endpoint, const std::string &scope,
+                                                const std::string &rejected) {
+    const std::string key = cache_key(endpoint, scope);
+    std::promise<std::string> promise;
+    {
+        std::unique_lock lock(mutex_);
+        const auto token = tokens_.find(key);
+        if (token != tokens_.end() && Clock::now() + kExpiryMargin < token->second.expiry &&
+            "Bearer " + token->second.token != rejected) {
+            return "Bearer " + token->second.token;
+        }
+
+        const auto pending = pending_tokens_.find(key);
+        if (pending != pending_tokens_.end()) {
+            const std::shared_future<std::string> result = pending->second;
+            lock.unlock();
+            return result.get();
+        }
+        pending_tokens_.emplace(key, promise.get_future().share());
+    }
+
+    try {
+        const std::string authorization = "Bearer " + fetch_token(transport, challenge, endpoint, scope);
+        promise.set_value(authorization);
+    } catch (...) {
+        promise.set_exception(std::current_exception());
+    }
+
+    std::shared_future<std::string> result;
+    {
+        std::lock_guard lock(mutex_);
+        result = pending_tokens_.at(key);
+        pending_tokens_.erase(key);
+    }
+    return result.get();
 }
 
 http::Request Authenticator::token_request(const AuthChallenge &challenge, const std::string &endpoint,
@@ -262,7 +312,11 @@ std::string Authenticator::fetch_token(http::Transport &transport, const AuthCha
         throw Error("invalid token response from " + service_origin + " for " + registry_ + ": " + error.what());
     }
 
-    tokens_[cache_key(endpoint, scope)] = CachedToken{token.token, Clock::now() + std::chrono::seconds(token.expires_in)};
+    {
+        std::lock_guard lock(mutex_);
+        tokens_[cache_key(endpoint, scope)] =
+            CachedToken{token.token, Clock::now() + std::chrono::seconds(token.expires_in)};
+    }
     transport.hooks().log(kLogDebug, "got a token for " + scope + " at " + endpoint + ", valid for " +
                                          std::to_string(token.expires_in) + " s");
     return token.token;

@@ -9,14 +9,17 @@
 #include "http_transport.hpp"
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace acedt::oci {
 
-// Not thread-safe, because RegistryClient serialises its requests.
+// Thread-safe. Concurrent requests that need the same token wait for one
+// token request instead of sending one each.
 class Authenticator {
 public:
     Authenticator(std::string registry, std::shared_ptr<CredentialStore> credentials, RetryPolicy retry);
@@ -25,17 +28,22 @@ public:
     // when nothing is known yet for this endpoint and scope.
     std::string cached_authorization(const std::string &endpoint, const std::string &scope);
 
-    // Drops what cached_authorization would send, after the server rejected it.
-    void forget(const std::string &endpoint, const std::string &scope);
+    // Drops what cached_authorization would send, after the server rejected
+    // `rejected`. A value cached since then, by another thread's token
+    // request, is kept.
+    void forget(const std::string &endpoint, const std::string &scope, const std::string &rejected);
 
     // Returns the Authorization header value that responds to `challenges`,
     // preferring Bearer over Basic and skipping other schemes. For Bearer it
-    // gets a token from the challenge's realm: with an identity token
-    // through an OAuth2 refresh_token grant (POST), otherwise with a GET that
-    // carries Basic credentials when there are any. Throws Error when it
-    // supports none of the challenges or the token service refuses.
+    // returns a cached token other than `rejected`, the value the challenged
+    // request carried ("" for none). Without one it waits for a token
+    // request already in flight for this endpoint and scope, or else gets a
+    // token from the challenge's realm. That request is an OAuth2
+    // refresh_token grant (POST) with an identity token, otherwise a GET
+    // that carries Basic credentials when there are any. Throws Error when
+    // it supports none of the challenges or the token service refuses.
     std::string respond(http::Transport &transport, const std::vector<AuthChallenge> &challenges,
-                        const std::string &endpoint, const std::string &scope);
+                        const std::string &endpoint, const std::string &scope, const std::string &rejected);
 
     // The registry's credentials, looked up once.
     const CredentialLookup &credentials();
@@ -49,6 +57,9 @@ private:
         std::chrono::steady_clock::time_point expiry;
     };
 
+    std::string bearer_authorization(http::Transport &transport, const AuthChallenge &challenge,
+                                     const std::string &endpoint, const std::string &scope,
+                                     const std::string &rejected);
     std::string fetch_token(http::Transport &transport, const AuthChallenge &challenge, const std::string &endpoint,
                             const std::string &scope);
     http::Request token_request(const AuthChallenge &challenge, const std::string &endpoint,
@@ -58,9 +69,15 @@ private:
     std::string registry_;
     std::shared_ptr<CredentialStore> store_;
     RetryPolicy retry_;
+    std::mutex lookup_mutex_;
     std::optional<CredentialLookup> lookup_;
+
+    std::mutex mutex_;  // guards the maps below
     std::map<std::string, CachedToken> tokens_;      // by endpoint + " " + scope
     std::map<std::string, std::string> basic_auth_;  // Authorization value by endpoint
+    // Token requests in flight, by endpoint + " " + scope; each resolves to
+    // the Authorization value.
+    std::map<std::string, std::shared_future<std::string>> pending_tokens_;
 };
 
 }  // namespace acedt::oci

@@ -4,6 +4,7 @@
 
 #include "json_fields.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace acedt::oci {
@@ -164,7 +165,15 @@ bool Manifest::is_index() const {
 }
 
 Manifest parse_manifest(std::string_view body, std::string_view fallback_media_type) {
-    const json::value document = json_fields::parse(body);
+    // The document lives only in this function, so its nodes come from one
+    // arena freed at once: an index of 100,000 entries makes about a
+    // million small allocations otherwise.
+    // TODO: the text, this document and the parsed descriptors exist at the
+    // same time, so a 24 MB index of 100,000 entries peaks at about 150 MB
+    // of heap (measured with heaptrack). A streaming parser that builds the
+    // descriptors directly would need no document.
+    json::monotonic_resource arena;
+    const json::value document = json_fields::parse(body, &arena);
     const json::object &object = json_fields::to_object(document, "");
 
     const std::string body_media_type = optional_string(object, "mediaType", "");

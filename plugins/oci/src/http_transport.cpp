@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -154,6 +155,34 @@ std::string format_duration(std::chrono::milliseconds duration) {
     return std::to_string(ms / 1000) + "s";
 }
 
+// "N of M bytes" of the body received so far, M from Content-Length; "N
+// bytes" when the response has no Content-Length.
+std::string describe_received(const Exchange &exchange) {
+    const std::string received = std::to_string(exchange.response.body.size());
+    const std::string length = exchange.response.header("content-length");
+    return length.empty() ? received + " bytes" : received + " of " + length + " bytes";
+}
+
+// libcurl words an idle timeout as a transfer rate ("Operation too slow.
+// Less than 1 bytes/sec transferred the last 1 seconds"), which hides that
+// the server went silent and which setting ended the wait.
+std::string describe_stall(const Exchange &exchange, std::chrono::milliseconds idle_timeout) {
+    std::string reason = "no data for " + format_duration(idle_timeout) + " (httpIdleTimeout)";
+    if (exchange.got_status_line) {
+        reason += " after " + describe_received(exchange) + " of the response body";
+    } else {
+        reason += " while waiting for the response";
+    }
+    return reason;
+}
+
+// A body that ends before its Content-Length: the server closed or reset
+// the connection. libcurl's own text is kept in brackets for the details.
+std::string describe_cut_body(const Exchange &exchange, const std::string &curl_reason) {
+    return "connection closed after " + describe_received(exchange) + " of the response body (" + curl_reason +
+           ")";
+}
+
 // Timeouts and resets before the status line count as connection failures,
 // so that the caller may try another endpoint.
 FailureKind classify(CURLcode code, bool got_status_line, std::string_view reason) {
@@ -208,8 +237,45 @@ std::string Response::header(std::string_view name) const {
     return {};
 }
 
-Transport::Transport(ClientHooks hooks, TransportSettings settings)
-    : handle_(nullptr), hooks_(std::move(hooks)), settings_(std::move(settings)) {
+// One mutex per kind of shared data, so that a DNS lookup does not wait for
+// the connection cache.
+struct SharedConnections::Locks {
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes;
+};
+
+namespace {
+
+void lock_shared(CURL *, curl_lock_data data, curl_lock_access, void *user_data) {
+    static_cast<std::array<std::mutex, CURL_LOCK_DATA_LAST> *>(user_data)->at(data).lock();
+}
+
+void unlock_shared(CURL *, curl_lock_data data, void *user_data) {
+    static_cast<std::array<std::mutex, CURL_LOCK_DATA_LAST> *>(user_data)->at(data).unlock();
+}
+
+}  // namespace
+
+SharedConnections::SharedConnections() : share_(nullptr), locks_(std::make_unique<Locks>()) {
+    init_curl_once();
+    CURLSH *share = curl_share_init();
+    if (share == nullptr) {
+        throw Error("libcurl could not create a share handle");
+    }
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &lock_shared);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &unlock_shared);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, &locks_->mutexes);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    share_ = share;
+}
+
+SharedConnections::~SharedConnections() {
+    curl_share_cleanup(static_cast<CURLSH *>(share_));
+}
+
+Transport::Transport(ClientHooks hooks, TransportSettings settings, std::shared_ptr<SharedConnections> shared)
+    : shared_(std::move(shared)), handle_(nullptr), hooks_(std::move(hooks)), settings_(std::move(settings)) {
     if (!hooks_.log) {
         hooks_.log = [](int, const std::string &) {};
     }
@@ -278,6 +344,9 @@ Response Transport::send_once(const Request &request) {
     // Reset clears the options of the previous request but keeps the
     // connection cache, so connections are reused.
     curl_easy_reset(handle_);
+    if (shared_) {
+        curl_easy_setopt(handle_, CURLOPT_SHARE, shared_->handle());
+    }
 
     Exchange exchange;
     exchange.max_body_bytes = request.max_body_bytes;
@@ -308,7 +377,12 @@ Response Transport::send_once(const Request &request) {
     // each hop may carry.
     curl_easy_setopt(handle_, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 0L);
+    // HTTP/2 where the server offers it over TLS, HTTP/1.1 otherwise.
+    curl_easy_setopt(handle_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
 
+    if (settings_.max_connections > 0) {
+        curl_easy_setopt(handle_, CURLOPT_MAXCONNECTS, settings_.max_connections);
+    }
     curl_easy_setopt(handle_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
     const long idle_seconds = static_cast<long>((settings_.idle_timeout.count() + 999) / 1000);
     curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -365,13 +439,19 @@ Response Transport::send_once(const Request &request) {
             const std::string host = url_host(request.url);
             reason += " (if the server requires a client certificate, save it as client.cert and client.key in "
                       "~/.docker/certs.d/" + host + "/ or /etc/docker/certs.d/" + host + "/)";
+        } else if (code == CURLE_OPERATION_TIMEDOUT &&
+                   (exchange.got_status_line || reason.find("too slow") != std::string::npos)) {
+            reason = describe_stall(exchange, settings_.idle_timeout);
         } else if (code == CURLE_OPERATION_TIMEDOUT) {
-            reason += exchange.got_status_line || reason.find("too slow") != std::string::npos
-                          ? " (httpIdleTimeout is " + format_duration(settings_.idle_timeout) + ")"
-                          : " (httpConnectTimeout is " + format_duration(settings_.connect_timeout) + ")";
+            reason += " (httpConnectTimeout is " + format_duration(settings_.connect_timeout) + ")";
+        } else if (exchange.got_status_line && (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR)) {
+            reason = describe_cut_body(exchange, reason);
         }
+        long request_bytes = 0;
+        curl_easy_getinfo(handle_, CURLINFO_REQUEST_SIZE, &request_bytes);
         hooks_.log(kLogDebug, described_request + " failed: " + reason);
-        throw TransportError(kind, described_request + " failed: " + reason);
+        throw TransportError(kind, described_request + " failed: " + reason,
+                             request_bytes > 0 || exchange.got_status_line);
     }
 
     curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &exchange.response.status);

@@ -1,7 +1,7 @@
 // HTTP requests over libcurl, with the limits, TLS settings, redirect rules,
 // logging and interruption that registry access needs. One Transport owns
 // one curl easy handle, so requests made through it reuse connections. A
-// Transport is not thread-safe.
+// Transport is not thread-safe; TransportPool hands Transports to threads.
 #pragma once
 
 #include <acedt/oci/client_config.hpp>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,11 +58,16 @@ enum class FailureKind {
 
 class TransportError : public Error {
 public:
-    TransportError(FailureKind kind, const std::string &message) : Error(message), kind_(kind) {}
+    TransportError(FailureKind kind, const std::string &message, bool request_sent = false)
+        : Error(message), kind_(kind), request_sent_(request_sent) {}
     FailureKind kind() const { return kind_; }
+    // True when the request reached the server before the failure, such as
+    // a response that stalled or was cut off: the endpoint was reachable.
+    bool request_sent() const { return request_sent_; }
 
 private:
     FailureKind kind_;
+    bool request_sent_;
 };
 
 // TLS settings for one origin.
@@ -77,13 +83,39 @@ struct TlsOptions {
 struct TransportSettings {
     std::chrono::milliseconds connect_timeout{30000};
     std::chrono::milliseconds idle_timeout{30000};
+    // Connections kept open for reuse, 0 for libcurl's default of 5. A pool
+    // of N transports sharing one connection cache needs N, or connections
+    // beyond the fifth are closed after each transfer and opened again.
+    long max_connections = 0;
     // TLS settings for an origin ("https://host:port"); none when unset.
     std::function<TlsOptions(const std::string &origin)> tls_for_origin;
 };
 
+// A curl share handle (CURLSH) that lets several Transports use one
+// connection cache, DNS cache and TLS session cache, with the locks libcurl
+// needs when those Transports run on different threads.
+class SharedConnections {
+public:
+    SharedConnections();
+    ~SharedConnections();
+    SharedConnections(const SharedConnections &) = delete;
+    SharedConnections &operator=(const SharedConnections &) = delete;
+
+    void *handle() const { return share_; }
+
+private:
+    struct Locks;
+    void *share_;
+    std::unique_ptr<Locks> locks_;
+};
+
 class Transport {
 public:
-    explicit Transport(ClientHooks hooks, TransportSettings settings = {});
+    // With `shared`, connections, DNS answers and TLS sessions are shared
+    // with every other Transport given the same object, which must outlive
+    // this one.
+    explicit Transport(ClientHooks hooks, TransportSettings settings = {},
+                       std::shared_ptr<SharedConnections> shared = nullptr);
     ~Transport();
     Transport(const Transport &) = delete;
     Transport &operator=(const Transport &) = delete;
@@ -101,6 +133,7 @@ public:
 private:
     Response send_once(const Request &request);
 
+    std::shared_ptr<SharedConnections> shared_;
     CURL *handle_;
     ClientHooks hooks_;
     TransportSettings settings_;

@@ -6,6 +6,7 @@
 #include <boost/json/stream_parser.hpp>
 
 #include <limits>
+#include <utility>
 
 namespace acedt::oci::json_fields {
 
@@ -43,8 +44,9 @@ bool is_identifier(std::string_view key) {
 
 }  // namespace
 
-boost::json::value parse(std::string_view text) {
+boost::json::value parse(std::string_view text, boost::json::storage_ptr storage) {
     boost::json::stream_parser parser;
+    parser.reset(std::move(storage));
     boost::system::error_code error;
     const std::size_t consumed = parser.write(text.data(), text.size(), error);
     if (error) {

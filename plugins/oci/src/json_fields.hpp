@@ -14,9 +14,9 @@
 
 namespace acedt::oci::json_fields {
 
-// Parses `text` as one JSON document. Throws Error "not valid JSON at byte
-// N: REASON".
-boost::json::value parse(std::string_view text);
+// Parses `text` as one JSON document, allocating from `storage` (the
+// default heap when empty). Throws Error "not valid JSON at byte N: REASON".
+boost::json::value parse(std::string_view text, boost::json::storage_ptr storage = {});
 
 // Paths for messages: member_path("manifests[3]", "digest") is
 // "manifests[3].digest". Keys that are not plain identifiers are quoted in

@@ -15,7 +15,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 namespace acedt::oci {
 
@@ -48,13 +47,16 @@ std::string read_small_file(const fs::path &path, std::string_view display) {
                     " bytes, more than the limit of " + std::to_string(kMaxManifestBytes) + " bytes for manifests");
     }
 
+    // Read straight into a string of the file's size, so that an index of
+    // tens of megabytes is not held twice, as a stream buffer would.
     std::ifstream file(path, std::ios::binary);
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    if (!file.is_open() || file.bad()) {
-        throw Error(std::string(display) + ": cannot read " + path.string() + ": " + std::strerror(errno));
+    std::string contents(static_cast<std::size_t>(size), '\0');
+    file.read(contents.data(), static_cast<std::streamsize>(contents.size()));
+    if (!file.is_open() || file.bad() || file.gcount() != static_cast<std::streamsize>(contents.size())) {
+        throw Error(std::string(display) + ": cannot read " + path.string() + ": " +
+                    (file.is_open() && !file.bad() ? "the file shrank while it was read" : std::strerror(errno)));
     }
-    return contents.str();
+    return contents;
 }
 
 void check_layout_marker(const fs::path &root, const std::string &display) {

@@ -7,6 +7,8 @@
 #include "registry_client_impl.hpp"
 #include "retry.hpp"
 
+#include <optional>
+
 namespace acedt::oci {
 
 namespace json = boost::json;
@@ -157,8 +159,9 @@ RegistryClient::Impl::Impl(std::string registry_name, std::shared_ptr<const Clie
       certificate_roots(config->certificate_directories ? *config->certificate_directories
                                                         : default_certificate_directories()),
       transport(std::move(hooks),
-                http::TransportSettings{config->connect_timeout, config->idle_timeout,
-                                        [this](const std::string &origin) { return tls_for(origin); }}),
+                http::TransportSettings{config->connect_timeout, config->idle_timeout, 0,
+                                        [this](const std::string &origin) { return tls_for(origin); }},
+                config->concurrent_http),
       authenticator(registry, std::move(credentials), config->retry) {}
 
 const EndpointSettings *RegistryClient::Impl::endpoint_settings(const std::string &base) const {
@@ -242,14 +245,17 @@ std::string explain_transport_failure(const http::TransportError &error, const s
 }  // namespace
 
 http::Response RegistryClient::Impl::request_with_endpoints(const ApiRequest &request, std::string &used_endpoint) {
-    std::vector<std::size_t> order{preferred};
+    const std::size_t first = preferred;
+    std::vector<std::size_t> order{first};
     for (std::size_t i = 0; i < endpoints.size(); ++i) {
-        if (i != preferred) {
+        if (i != first) {
             order.push_back(i);
         }
     }
 
     std::string failures;
+    // The last failure, when the server received the request.
+    std::optional<http::TransportError> reached_failure;
     // The failure of the HTTPS half of the loopback pair, once it happened.
     std::string tls_failure;
     http::FailureKind tls_failure_kind = http::FailureKind::kConnect;
@@ -257,15 +263,18 @@ http::Response RegistryClient::Impl::request_with_endpoints(const ApiRequest &re
         const std::string &base = endpoints[index];
         try {
             http::Response response = request_authenticated(base, base + request.path, request);
-            if (index != preferred) {
+            if (index != first && preferred.exchange(index) != index) {
                 transport.hooks().log(kLogInfo, "using " + http::redact_url(base) + " for " + registry +
                                                     " from now on");
-                preferred = index;
             }
             used_endpoint = base;
             return response;
         } catch (const http::TransportError &error) {
             const std::string reason = explain_transport_failure(error, base, registry);
+            reached_failure.reset();
+            if (error.request_sent()) {
+                reached_failure.emplace(error.kind(), reason, true);
+            }
             if (loopback_fallback && !tls_failure.empty() && error.kind() == http::FailureKind::kTlsServer) {
                 // The server speaks TLS after all, so the failed TLS attempt
                 // explains the problem, not the plain-HTTP one.
@@ -296,6 +305,12 @@ http::Response RegistryClient::Impl::request_with_endpoints(const ApiRequest &re
         }
     }
 
+    // A server that received the request was reachable, so what went wrong
+    // afterwards (a stall, a cut-off body) is the error, not "cannot
+    // connect". Failures of earlier endpoints were logged above.
+    if (reached_failure) {
+        throw http::TransportError(std::move(*reached_failure));
+    }
     throw Error("cannot connect to " + registry + ": " + failures);
 }
 
@@ -311,7 +326,10 @@ http::Response RegistryClient::Impl::request_authenticated(const std::string &ba
         request.headers.push_back("Authorization: " + cached);
     }
 
-    http::Response response = http::send_with_retries(transport, request, config->retry);
+    // The Transport is borrowed for the whole exchange, token request
+    // included, so that one API request counts once against concurrentHTTP.
+    http::TransportPool::Lease connection = transport.acquire();
+    http::Response response = http::send_with_retries(*connection, request, config->retry);
     if (response.status == 400 && base.starts_with("http://")) {
         for (std::string_view answer : kTlsServerAnswers) {
             if (contains(response.body, answer)) {
@@ -335,7 +353,7 @@ http::Response RegistryClient::Impl::request_authenticated(const std::string &ba
     // A 401 after a cached token means the token expired or was revoked,
     // so the token is dropped and the new challenge is responded to once.
     if (!cached.empty()) {
-        authenticator.forget(base, api.scope);
+        authenticator.forget(base, api.scope, cached);
     }
     std::vector<AuthChallenge> challenges;
     for (const std::string &value : response.header_values("www-authenticate")) {
@@ -343,13 +361,13 @@ http::Response RegistryClient::Impl::request_authenticated(const std::string &ba
         challenges.insert(challenges.end(), parsed.begin(), parsed.end());
     }
 
-    const std::string authorization = authenticator.respond(transport, challenges, base, api.scope);
+    const std::string authorization = authenticator.respond(*connection, challenges, base, api.scope, cached);
     request.headers.resize(1);
     request.headers.push_back("Authorization: " + authorization);
 
-    response = http::send_with_retries(transport, request, config->retry);
+    response = http::send_with_retries(*connection, request, config->retry);
     if (response.status == 401 || response.status == 403) {
-        authenticator.forget(base, api.scope);
+        authenticator.forget(base, api.scope, authorization);
         throw Error(access_denied_message(api.repository, response.status));
     }
     return response;
@@ -367,7 +385,7 @@ std::string RegistryClient::Impl::access_denied_message(const std::string &repos
 
 RegistryClient::RegistryClient(std::string registry, std::shared_ptr<const ClientConfig> config, ClientHooks hooks,
                                std::shared_ptr<CredentialStore> credentials)
-    : impl_(std::make_unique<Impl>(registry, std::move(config), std::move(hooks), std::move(credentials))) {
+    : impl_(std::make_unique<Impl>(std::move(registry), std::move(config), std::move(hooks), std::move(credentials))) {
     impl_->choose_endpoints();
 }
 
@@ -455,7 +473,6 @@ ManifestResponse RegistryClient::Impl::fetch_manifest(const Reference &reference
 }
 
 ManifestResponse RegistryClient::get_manifest(const Reference &reference, std::string_view selector) {
-    std::lock_guard lock(impl_->mutex);
     return impl_->fetch_manifest(reference, selector);
 }
 

@@ -6,7 +6,9 @@
 
 #include "authenticator.hpp"
 #include "http_transport.hpp"
+#include "transport_pool.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -66,13 +68,18 @@ struct RegistryClient::Impl {
     // True when the endpoints are the HTTPS-then-HTTP pair chosen for a
     // loopback registry without configured endpoints.
     bool loopback_fallback = false;
-    std::size_t preferred = 0;  // index of the endpoint that last worked
+    // Index of the endpoint that last worked. Concurrent requests may each
+    // move it; any value is a valid index.
+    std::atomic<std::size_t> preferred = 0;
     std::vector<RewriteRule> rewrite_rules;
-    http::Transport transport;
+    // At most config->concurrent_http requests in flight for this registry.
+    http::TransportPool transport;
     Authenticator authenticator;
     // Endpoints whose referrers API returned 404, so that auto mode goes
-    // straight to the tag schema.
+    // straight to the tag schema. Guarded by `mutex`.
     std::set<std::string> endpoints_without_referrers_api;
+    // Serialises referrer lookups, which are not made concurrent. Manifest
+    // requests do not take it.
     std::mutex mutex;
 };
 

@@ -1,4 +1,5 @@
 // ManifestSource over a registry repository.
+#include <acedt/oci/auth.hpp>
 #include <acedt/oci/error.hpp>
 #include <acedt/oci/registry_client.hpp>
 
@@ -7,6 +8,14 @@
 #include <array>
 
 namespace acedt::oci {
+
+std::string ManifestSource::store_key() const {
+    return {};
+}
+
+bool ManifestSource::is_thread_safe() const {
+    return false;
+}
 
 namespace {
 
@@ -67,6 +76,19 @@ public:
     std::vector<Descriptor> referrers(const Digest &subject, std::string_view artifact_type) override {
         return client_->list_referrers(reference_, subject, artifact_type);
     }
+
+    // An invalid rewritePull result leaves the key empty; fetch then
+    // reports the problem.
+    std::string store_key() const override {
+        try {
+            return normalize_registry_host(reference_.registry()) + "/" +
+                   client_->wire_repository(reference_.repository());
+        } catch (const Error &) {
+            return {};
+        }
+    }
+
+    bool is_thread_safe() const override { return true; }
 
 private:
     std::shared_ptr<RegistryClient> client_;

@@ -348,6 +348,20 @@ TEST_F(TraversalTest, NestingAtLimitIsAccepted) {
     EXPECT_EQ(rows[0].reference, "reg.example.com/level:0");
 }
 
+TEST_F(TraversalTest, NestingAtLimitIsAcceptedAsExistingImage) {
+    // The same chain as above, as the previous sync: accepted on both sides.
+    Blob current = builder_.add_image("bottom");
+    for (int level = 0; level <= kMaxNestingDepth; ++level) {
+        current = builder_.add_mirror_artifact({sourced(current, "reg.example.com/level:" + std::to_string(level))});
+    }
+    builder_.tag(current, "deep");
+    builder_.tag(builder_.add_mirror_artifact({sourced(builder_.add_image("new"), "reg.example.com/new:1")}), "mirror");
+
+    const std::vector<Row> rows = list("mirror", {"deep"}, true);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].reference, "reg.example.com/new:1");
+}
+
 constexpr const char *kSignatureType = "application/vnd.dev.cosign.artifact.sig.v1+json";
 constexpr const char *kSbomType = "application/spdx+json";
 

@@ -22,10 +22,12 @@ struct ManifestResponse {
     std::string url;           // the URL requested, for messages
 };
 
-// A client for one registry host[:port]. It owns one HTTP connection
-// handle, the cache of tokens, and the endpoint that last worked, so
-// sources of the same registry should share one client. Requests are
-// serialised, which makes sharing between threads safe.
+// A client for one registry host[:port]. It owns a pool of HTTP connection
+// handles, the cache of tokens, and the endpoint that last worked, so
+// sources of the same registry should share one client. Thread-safe:
+// manifest requests from several threads run concurrently, at most
+// ClientConfig::concurrent_http at once, and referrer lookups run one at a
+// time.
 class RegistryClient {
 public:
     // `registry` is a Reference's registry() ("docker.io",

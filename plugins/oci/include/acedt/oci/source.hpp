@@ -14,11 +14,14 @@
 
 namespace acedt::oci {
 
-// Largest manifest or index body read from any source, in bytes. Real
-// manifests are a few kilobytes, so the limit only stops a broken source from
-// filling memory. containers/image v5 uses the same 4 MiB
-// (iolimits.MaxManifestBodySize).
-inline constexpr std::int64_t kMaxManifestBytes = 4 * 1024 * 1024;
+// Largest manifest or index body read from any source, in bytes. It stops a
+// broken source from filling memory. Registries built on the CNCF
+// distribution code reject manifests over 4 MiB when they are pushed, but
+// layouts and archives have no such limit, and a mirror artifact of 100,000
+// entries in one index is about 23 MB. Each body is held whole while it is
+// read, so with concurrentHTTP requests in flight the worst case is
+// concurrentHTTP x 32 MiB of bodies at once.
+inline constexpr std::int64_t kMaxManifestBytes = 32 * 1024 * 1024;
 
 struct FetchedManifest {
     // Media type, digest and size of the body exactly as received.
@@ -50,6 +53,18 @@ public:
     // their index.json. This default, for sources that cannot hold
     // referrers, returns none.
     virtual std::vector<Descriptor> referrers(const Digest &subject, std::string_view artifact_type);
+
+    // Names the manifest store the source reads, such that two sources with
+    // the same non-empty key return the same manifest for a digest. A
+    // registry source returns "REGISTRY/REPOSITORY" as sent to the registry
+    // (after rewritePull). This default, "", means "shares with no other
+    // source".
+    virtual std::string store_key() const;
+
+    // True when fetch, fetch_root and referrers may be called from several
+    // threads at once. This default is false, and callers then serialise
+    // their calls.
+    virtual bool is_thread_safe() const;
 };
 
 // Opens sources from user-written specs, sharing connections and tokens
