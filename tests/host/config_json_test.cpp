@@ -21,7 +21,7 @@ TEST(ToJson, MatchesDocumentedExample) {
     EXPECT_EQ(boost::json::serialize(to_json(configuration)),
               "{\"apiVersion\":\"config.dt.act3-ace.io/v1alpha1\",\"kind\":\"Configuration\","
               "\"cachePath\":\"/root/.cache/ace/dt\",\"concurrentHTTP\":25,\"httpConnectTimeout\":\"30s\","
-              "\"httpIdleTimeout\":\"30s\",\"registryAuthFile\":\"\","
+              "\"httpIdleTimeout\":\"30s\",\"httpRetries\":4,\"httpRetryMaxTime\":\"1m\",\"registryAuthFile\":\"\","
               "\"registryConfig\":{\"registries\":{\"127.0.0.1:5000\":{\"endpoints\":[\"http://127.0.0.1:5000\"],"
               "\"rewritePull\":{},\"noncompliant\":false}},\"endpointConfig\":{}}}");
 }
@@ -31,7 +31,7 @@ TEST(ToJson, DefaultsHaveEveryKnownKey) {
     EXPECT_EQ(boost::json::serialize(json),
               "{\"apiVersion\":\"config.dt.act3-ace.io/v1alpha1\",\"kind\":\"Configuration\","
               "\"cachePath\":\"/root/.cache/ace/dt\",\"concurrentHTTP\":25,\"httpConnectTimeout\":\"30s\","
-              "\"httpIdleTimeout\":\"30s\",\"registryAuthFile\":\"\","
+              "\"httpIdleTimeout\":\"30s\",\"httpRetries\":4,\"httpRetryMaxTime\":\"1m\",\"registryAuthFile\":\"\","
               "\"registryConfig\":{\"registries\":{},\"endpointConfig\":{}}}");
 }
 
@@ -56,7 +56,8 @@ TEST(ToJson, UnknownKeysFollowKnownOnes) {
     std::vector<std::string> keys;
     for (const auto& entry : json) keys.emplace_back(entry.key());
     EXPECT_EQ(keys, (std::vector<std::string>{"apiVersion", "kind", "cachePath", "concurrentHTTP",
-                                              "httpConnectTimeout", "httpIdleTimeout", "registryAuthFile",
+                                              "httpConnectTimeout", "httpIdleTimeout", "httpRetries",
+                                              "httpRetryMaxTime", "registryAuthFile",
                                               "registryConfig", "zeta", "alpha"}));
 }
 

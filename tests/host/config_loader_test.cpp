@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <tuple>
 
 namespace acedt::host::config {
 namespace {
@@ -128,6 +129,37 @@ TEST(EnvironmentOverrides, HttpTimeouts) {
     }
 }
 
+TEST(ParseConfiguration, ReadsHttpRetryLimits) {
+    const auto defaults = parse("");
+    EXPECT_EQ(defaults.http_retries, 4);
+    EXPECT_EQ(defaults.http_retry_max_time_ms, 60000);
+
+    const auto configuration = parse(std::string(kHeader) + "httpRetries: 0\nhttpRetryMaxTime: 2m\n");
+    EXPECT_EQ(configuration.http_retries, 0);
+    EXPECT_EQ(configuration.http_retry_max_time_ms, 120000);
+}
+
+TEST(EnvironmentOverrides, HttpRetryLimits) {
+    Configuration configuration = parse(std::string(kHeader) + "httpRetries: 2\nhttpRetryMaxTime: 10s\n");
+    apply_environment_overrides(configuration, Environment::from_map({{"ACE_DT_HTTP_RETRIES", "7"},
+                                                                      {"ACE_DT_HTTP_RETRY_MAX_TIME", "90"}}));
+    EXPECT_EQ(configuration.http_retries, 7);
+    EXPECT_EQ(configuration.http_retry_max_time_ms, 90000);
+
+    for (const auto& [variable, value, expected] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"ACE_DT_HTTP_RETRIES", "-1", "ACE_DT_HTTP_RETRIES: expected a number of retries from 0 to 100, got \"-1\""},
+             {"ACE_DT_HTTP_RETRIES", "101", "ACE_DT_HTTP_RETRIES: expected a number of retries from 0 to 100, got \"101\""},
+             {"ACE_DT_HTTP_RETRY_MAX_TIME", "0", "ACE_DT_HTTP_RETRY_MAX_TIME: must be from 1ms to 24h, got \"0\""},
+         }) {
+        try {
+            apply_environment_overrides(configuration, Environment::from_map({{variable, value}}));
+            ADD_FAILURE() << "no error for " << variable << "=" << value;
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(std::string(error.what()), expected);
+        }
+    }
+}
+
 TEST(FormatDuration, WritesTheShortestForm) {
     EXPECT_EQ(format_duration(30000), "30s");
     EXPECT_EQ(format_duration(90000), "1m30s");
@@ -197,6 +229,18 @@ TEST(ParseConfiguration, MalformedYamlNamesLine) {
     EXPECT_NE(message.find("test.yaml:5:"), std::string::npos) << message;
 }
 
+// yaml-cpp 0.7 loops forever on these inputs when asked for all documents,
+// so without the progress check this test never ends.
+TEST(ParseConfiguration, StrayCommaRejected) {
+    const std::string cases[] = {",", "- a\n,\n", "# comment\n ,\n"};
+    for (const std::string& text : cases) {
+        SCOPED_TRACE(text);
+        const std::string message = parse_error(text);
+        EXPECT_EQ(message.rfind("test.yaml:", 0), 0u) << message;
+        EXPECT_NE(message.find("invalid YAML: unexpected ','"), std::string::npos) << message;
+    }
+}
+
 TEST(ParseConfiguration, HeaderRequiredAndChecked) {
     EXPECT_EQ(parse_error("cachePath: /x\n"),
               "test.yaml:1: apiVersion: missing; expected \"config.dt.act3-ace.io/v1alpha1\"");
@@ -239,6 +283,10 @@ TEST(ParseConfiguration, BadValuesNameFileLineAndKey) {
         {"httpIdleTimeout: -5s\n",
          "test.yaml:3: httpIdleTimeout: expected a duration such as \"30s\", \"1m30s\" or \"250ms\", got \"-5s\""},
         {"httpIdleTimeout: [1]\n", "test.yaml:3: httpIdleTimeout: expected a duration such as \"30s\", got a list"},
+        {"httpRetries: many\n", "test.yaml:3: httpRetries: expected a number of retries from 0 to 100, got \"many\""},
+        {"httpRetries: 101\n", "test.yaml:3: httpRetries: expected a number of retries from 0 to 100, got \"101\""},
+        {"httpRetries: [1]\n", "test.yaml:3: httpRetries: expected a number of retries, got a list"},
+        {"httpRetryMaxTime: 25h\n", "test.yaml:3: httpRetryMaxTime: must be from 1ms to 24h, got \"25h\""},
     };
     for (const auto& [body, expected] : cases) {
         EXPECT_EQ(parse_error(std::string(kHeader) + body), expected) << body;
@@ -280,6 +328,8 @@ TEST(SampleConfiguration, LoadsWithoutWarnings) {
     EXPECT_EQ(configuration.concurrent_http, 25);
     EXPECT_EQ(configuration.http_connect_timeout_ms, 30000);
     EXPECT_EQ(configuration.http_idle_timeout_ms, 30000);
+    EXPECT_EQ(configuration.http_retries, 4);
+    EXPECT_EQ(configuration.http_retry_max_time_ms, 60000);
     ASSERT_EQ(configuration.registry_config.registries.size(), 1u);
     EXPECT_EQ(configuration.registry_config.registries[0].second.rewrite_pull.size(), 1u);
     ASSERT_EQ(configuration.registry_config.endpoints.size(), 1u);

@@ -79,6 +79,20 @@ TEST_F(ConfigFiles, FirstPresentFileWins) {
     EXPECT_EQ(loaded.configuration.concurrent_http, 2);
 }
 
+TEST_F(ConfigFiles, SizeLimitedToOneMebibyte) {
+    const std::string header = "apiVersion: config.dt.act3-ace.io/v1alpha1\nkind: Configuration\n";
+    std::string at_limit = header;
+    at_limit += std::string(kMaxConfigFileBytes - header.size(), '\n');
+    const auto largest = write("largest.yaml", at_limit);
+    EXPECT_EQ(load_configuration(SearchList{{largest}, SearchOrigin::kOption}, kHome).configuration.concurrent_http, 25);
+
+    const auto larger = write("larger.yaml", at_limit + "\n");
+    EXPECT_EQ(load_error(SearchList{{larger}, SearchOrigin::kOption}, kHome),
+              "configuration file " + larger.string() +
+                  " is larger than the limit of 1048576 bytes: check that --config or ACE_DT_CONFIG names a YAML "
+                  "configuration file");
+}
+
 TEST_F(ConfigFiles, LaterBrokenFileIgnored) {
     const auto good = write("good.yaml", "");
     const auto broken = write("broken.yaml", "concurrentHTTP: [");

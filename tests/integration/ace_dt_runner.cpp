@@ -33,7 +33,8 @@ ProcessResult AceDtRunner::run_in(const std::filesystem::path &directory,
 }
 
 std::vector<std::string> AceDtRunner::command_line(const std::vector<std::string> &arguments) const {
-    std::vector<std::string> argv = {ACE_DT_BINARY};
+    std::vector<std::string> argv = prefix_;
+    argv.push_back(ACE_DT_BINARY);
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     return argv;
 }
@@ -49,7 +50,7 @@ ProcessOptions AceDtRunner::process_options() const {
     };
     options.env_unset = {"ACE_DT_VERBOSITY", "ACE_DT_PLUGIN_PATH", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE",
                          "ACE_DT_REGISTRY_AUTH_FILE", "ACE_DT_CACHE_PATH", "ACE_DT_CONCURRENT_HTTP", "ACE_DT_HTTP_CONNECT_TIMEOUT",
-                         "ACE_DT_HTTP_IDLE_TIMEOUT"};
+                         "ACE_DT_HTTP_IDLE_TIMEOUT", "ACE_DT_HTTP_RETRIES", "ACE_DT_HTTP_RETRY_MAX_TIME"};
     options.timeout = std::chrono::seconds(120);
     return options;
 }

@@ -24,6 +24,10 @@ public:
     ProcessResult run(const std::vector<std::string> &arguments,
                       const std::map<std::string, std::string> &extra_env = {}) const;
 
+    // Puts `prefix` before the binary on every command line, such as a
+    // setpriv call that runs ace-dt as another user.
+    void set_command_prefix(std::vector<std::string> prefix) { prefix_ = std::move(prefix); }
+
     // Runs in `directory` instead of the current directory.
     ProcessResult run_in(const std::filesystem::path &directory, const std::vector<std::string> &arguments) const;
 
@@ -35,6 +39,7 @@ private:
     ProcessOptions process_options() const;
 
     std::filesystem::path home_;
+    std::vector<std::string> prefix_;
 };
 
 // Rows of `mirror diff -o json` output as (reference, digest) pairs, in

@@ -3,6 +3,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,12 +15,24 @@ namespace acedt::host::config {
 inline constexpr const char* kApiVersion = "config.dt.act3-ace.io/v1alpha1";
 inline constexpr const char* kKind = "Configuration";
 
+/// Maximum size of a configuration file in bytes. Real files are a few
+/// KiB, and the bound keeps a mistaken --config such as /dev/zero from
+/// filling memory.
+inline constexpr std::size_t kMaxConfigFileBytes = 1024 * 1024;
+
 inline constexpr std::int64_t kDefaultConcurrentHttp = 25;
 inline constexpr std::int64_t kMaxConcurrentHttp = 1000;
 
 /// Defaults and limit of httpConnectTimeout and httpIdleTimeout, in ms.
 inline constexpr std::int64_t kDefaultHttpTimeoutMs = 30 * 1000;
 inline constexpr std::int64_t kMaxHttpTimeoutMs = 24 * 60 * 60 * 1000;
+
+/// Default and limit of httpRetries, the retries of a request that got
+/// HTTP 429, 502, 503 or 504, and default of httpRetryMaxTime, the total
+/// wait between those retries in ms (limited like the timeouts).
+inline constexpr std::int64_t kDefaultHttpRetries = 4;
+inline constexpr std::int64_t kMaxHttpRetries = 100;
+inline constexpr std::int64_t kDefaultHttpRetryMaxTimeMs = 60 * 1000;
 
 /// Keys that the host does not know, in file order, converted to JSON so
 /// that plugins receive them unchanged.
@@ -59,6 +72,9 @@ struct Configuration {
     /// httpConnectTimeout and httpIdleTimeout, in milliseconds.
     std::int64_t http_connect_timeout_ms = kDefaultHttpTimeoutMs;
     std::int64_t http_idle_timeout_ms = kDefaultHttpTimeoutMs;
+    std::int64_t http_retries = kDefaultHttpRetries;
+    /// httpRetryMaxTime, in milliseconds.
+    std::int64_t http_retry_max_time_ms = kDefaultHttpRetryMaxTimeMs;
     std::string registry_auth_file;
     RegistryConfig registry_config;
     UnknownKeys unknown;

@@ -113,6 +113,8 @@ boost::json::object to_json(const Configuration& configuration) {
     object["concurrentHTTP"] = configuration.concurrent_http;
     object["httpConnectTimeout"] = format_duration(configuration.http_connect_timeout_ms);
     object["httpIdleTimeout"] = format_duration(configuration.http_idle_timeout_ms);
+    object["httpRetries"] = configuration.http_retries;
+    object["httpRetryMaxTime"] = format_duration(configuration.http_retry_max_time_ms);
     object["registryAuthFile"] = configuration.registry_auth_file;
     object["registryConfig"] = registry_config_to_json(configuration.registry_config);
     append_unknown(object, configuration.unknown);

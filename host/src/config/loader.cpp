@@ -2,6 +2,7 @@
 
 #include "config/overrides.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <boost/json.hpp>
@@ -77,7 +78,8 @@ public:
                                      const std::string& path) {
             // A known key without a value keeps its default.
             const bool known = key == "cachePath" || key == "concurrentHTTP" || key == "registryAuthFile" ||
-                               key == "registryConfig" || key == "httpConnectTimeout" || key == "httpIdleTimeout";
+                               key == "registryConfig" || key == "httpConnectTimeout" || key == "httpIdleTimeout" ||
+                               key == "httpRetries" || key == "httpRetryMaxTime";
             if (key == "apiVersion" || key == "kind" || (known && value.IsNull())) return;
 
             if (key == "cachePath") {
@@ -88,6 +90,10 @@ public:
                 configuration.http_connect_timeout_ms = read_http_timeout(value, path);
             } else if (key == "httpIdleTimeout") {
                 configuration.http_idle_timeout_ms = read_http_timeout(value, path);
+            } else if (key == "httpRetries") {
+                configuration.http_retries = read_http_retries(value, path);
+            } else if (key == "httpRetryMaxTime") {
+                configuration.http_retry_max_time_ms = read_http_timeout(value, path);
             } else if (key == "registryAuthFile") {
                 configuration.registry_auth_file = read_string(value, path);
             } else if (key == "registryConfig") {
@@ -124,7 +130,7 @@ private:
             const YAML::Node key_node = entry->first;
             if (!key_node.IsScalar()) fail(key_node, path, "keys must be plain strings");
 
-            const std::string key = key_node.Scalar();
+            const std::string& key = key_node.Scalar();
             const std::string key_path = child_path(path, key);
             if (!seen.insert(key).second) fail(key_node, key_path, "duplicate key");
 
@@ -173,6 +179,13 @@ private:
         const auto parsed = parse_http_timeout(node.Scalar());
         if (!parsed.milliseconds) fail(node, path, parsed.problem);
         return *parsed.milliseconds;
+    }
+
+    std::int64_t read_http_retries(const YAML::Node& node, const std::string& path) const {
+        if (!node.IsScalar()) fail(node, path, "expected a number of retries, got " + describe(node));
+        const auto parsed = parse_http_retries(node.Scalar());
+        if (!parsed.value) fail(node, path, parsed.problem);
+        return *parsed.value;
     }
 
     void read_registry_config(const YAML::Node& node, const std::string& path, RegistryConfig& registry_config) {
@@ -293,7 +306,7 @@ private:
     }
 
     std::string read_referrers_mode(const YAML::Node& node, const std::string& path) const {
-        const std::string mode = node.IsScalar() ? node.Scalar() : "";
+        std::string mode = node.IsScalar() ? node.Scalar() : "";
         if (mode != "api" && mode != "tag" && mode != "auto") {
             fail(node, path, "expected one of api, tag, auto, got " + describe(node));
         }
@@ -354,12 +367,57 @@ std::string read_file(const std::filesystem::path& path) {
         throw ConfigError("cannot read configuration file " + path.string() + ": " + std::strerror(errno));
     }
 
-    std::ostringstream text;
-    text << stream.rdbuf();
+    // Reads one byte past the limit to tell a file at the limit from a
+    // larger one, and so stops early on an endless file such as /dev/zero.
+    std::string text(kMaxConfigFileBytes + 1, '\0');
+    stream.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (stream.bad()) {
         throw ConfigError("cannot read configuration file " + path.string() + ": read failed");
     }
-    return text.str();
+    text.resize(static_cast<std::size_t>(stream.gcount()));
+    if (text.size() > kMaxConfigFileBytes) {
+        throw ConfigError("configuration file " + path.string() + " is larger than the limit of " +
+                          std::to_string(kMaxConfigFileBytes) +
+                          " bytes: check that --config or ACE_DT_CONFIG names a YAML configuration file");
+    }
+    return text;
+}
+
+// Records where each YAML document starts and ignores all other events.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    std::vector<YAML::Mark> marks;
+};
+
+// Throws ConfigError where yaml-cpp stops making progress. yaml-cpp 0.7
+// (Debian 12) returns an endless series of empty documents, all starting at
+// the same position, for a ',' that starts a block line, such as
+// "- a\n,", so YAML::LoadAll would never return and would fill memory.
+// Throws YAML::ParserException for other invalid YAML.
+void reject_stalled_parse(const std::string& text, const std::string& file_name) {
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    DocumentStarts starts;
+    while (parser.HandleNextDocument(starts)) {
+        const std::size_t count = starts.marks.size();
+        if (count < 2 || starts.marks[count - 1].pos != starts.marks[count - 2].pos) continue;
+
+        const YAML::Mark& mark = starts.marks.back();
+        const std::size_t position = static_cast<std::size_t>(mark.pos);
+        const std::string found = position < text.size() ? "'" + std::string(1, text[position]) + "'" : "text";
+        throw ConfigError(file_name + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+                          ": invalid YAML: unexpected " + found + "; remove it or quote the value it belongs to");
+    }
 }
 
 std::string join_paths(const std::vector<std::filesystem::path>& paths) {
@@ -383,6 +441,7 @@ Configuration parse_configuration(const std::string& text, const std::string& fi
                                   Configuration defaults, std::vector<std::string>& warnings) {
     std::vector<YAML::Node> documents;
     try {
+        reject_stalled_parse(text, file_name);
         documents = YAML::LoadAll(text);
     } catch (const YAML::ParserException& error) {
         throw ConfigError(file_name + ":" + std::to_string(error.mark.line + 1) + ": invalid YAML: " + error.msg);

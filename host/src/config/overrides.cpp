@@ -25,6 +25,17 @@ ConcurrencyParse parse_concurrent_http(const std::string& text) {
     return {value, ""};
 }
 
+ConcurrencyParse parse_http_retries(const std::string& text) {
+    const bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (!digits_only || error != std::errc{} || end != text.data() + text.size() || value > kMaxHttpRetries) {
+        return {std::nullopt, "expected a number of retries from 0 to " + std::to_string(kMaxHttpRetries) +
+                                  ", got \"" + text + "\""};
+    }
+    return {value, ""};
+}
+
 DurationParse parse_http_timeout(const std::string& text) {
     const std::string invalid = "expected a duration such as \"30s\", \"1m30s\" or \"250ms\", got \"" + text + "\"";
     const std::string out_of_range = "must be from 1ms to 24h, got \"" + text + "\"";
@@ -99,12 +110,19 @@ void apply_environment_overrides(Configuration& configuration, const Environment
 
     for (const auto& [variable, target] :
          {std::pair{"ACE_DT_HTTP_CONNECT_TIMEOUT", &configuration.http_connect_timeout_ms},
-          std::pair{"ACE_DT_HTTP_IDLE_TIMEOUT", &configuration.http_idle_timeout_ms}}) {
+          std::pair{"ACE_DT_HTTP_IDLE_TIMEOUT", &configuration.http_idle_timeout_ms},
+          std::pair{"ACE_DT_HTTP_RETRY_MAX_TIME", &configuration.http_retry_max_time_ms}}) {
         if (const auto text = environment.get(variable)) {
             const auto parsed = parse_http_timeout(*text);
             if (!parsed.milliseconds) throw ConfigError(std::string(variable) + ": " + parsed.problem);
             *target = *parsed.milliseconds;
         }
+    }
+
+    if (const auto retries = environment.get("ACE_DT_HTTP_RETRIES")) {
+        const auto parsed = parse_http_retries(*retries);
+        if (!parsed.value) throw ConfigError("ACE_DT_HTTP_RETRIES: " + parsed.problem);
+        configuration.http_retries = *parsed.value;
     }
 
     // Later lines win, so the most specific variable takes precedence.

@@ -32,6 +32,16 @@ httpConnectTimeout: 30s
 # Env: ACE_DT_HTTP_IDLE_TIMEOUT.
 httpIdleTimeout: 30s
 
+# Retries of a request that a registry or token service answered with HTTP
+# 429, 502, 503 or 504, from 0 to 100. Waits follow Retry-After, otherwise
+# 1s doubling up to 16s. Default: 4. Env: ACE_DT_HTTP_RETRIES.
+httpRetries: 4
+
+# Total time one request may spend waiting between retries; a wait beyond
+# what is left ends the retries. Same format as httpConnectTimeout.
+# Default: 60s. Env: ACE_DT_HTTP_RETRY_MAX_TIME.
+httpRetryMaxTime: 60s
+
 # Registry credentials in the Docker config.json format.
 # Default: empty, which leaves the choice to the plugins. Env, strongest
 # first: ACE_DT_REGISTRY_AUTH_FILE, REGISTRY_AUTH_FILE, DOCKER_CONFIG (a

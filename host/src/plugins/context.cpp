@@ -35,7 +35,8 @@ RunOutcome run_command(ace_dt_context& context) {
         outcome.exit_status = context.command->run(&context, context.command->user_data);
     } catch (const std::exception& exception) {
         outcome.exit_status = ACE_DT_EXIT_FAILURE;
-        outcome.error_message = describe_command(context) + " threw an exception: " + exception.what();
+        outcome.error_message =
+            describe_command(context) + " threw an exception: " + sanitize_plugin_text(exception.what());
         return outcome;
     } catch (...) {
         outcome.exit_status = ACE_DT_EXIT_FAILURE;

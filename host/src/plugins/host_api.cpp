@@ -4,9 +4,9 @@
 #include "plugins/context.hpp"
 #include "plugins/signals.hpp"
 
-#include <cstdio>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <mutex>
 
 #ifndef ACE_DT_VERSION
@@ -92,10 +92,33 @@ int verbosity(ace_dt_context* context) { return context != nullptr ? context->ve
 
 int recursive(ace_dt_context* context) { return context != nullptr && context->recursive ? 1 : 0; }
 
-void log(ace_dt_context* context, int level, const char* message) {
+// Length of the UTF-8 sequence at text[i], or 0 when it is not valid UTF-8.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    if (lead < 0x80) return 1;
+    if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+    else if ((lead & 0xF0) == 0xE0) length = 3;
+    else if (lead >= 0xF0 && lead <= 0xF4) length = 4;
+    else return 0;
+
+    if (i + length > text.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
+    }
+    return length;
+}
+
+// Host functions are called from plugin frames, which may be C code
+// without unwind tables, so no exception may leave them. On an exception,
+// such as failed allocation, the call does nothing.
+void log(ace_dt_context* context, int level, const char* message) noexcept {
     if (context == nullptr || is_null_argument(context, message, "log", "message")) return;
     if (level > context->verbosity) return;
-    context->logger->log(logging::spdlog_level_for(level), "{}", message);
+    try {
+        context->logger->log(logging::spdlog_level_for(level), "{}", sanitize_plugin_text(message));
+    } catch (...) {
+    }
 }
 
 std::atomic<bool> stdout_closed_flag{false};
@@ -105,7 +128,7 @@ std::mutex& stdout_mutex() {
     return mutex;
 }
 
-int write_stdout(ace_dt_context* context, const char* data, size_t size) {
+int write_stdout(ace_dt_context* context, const char* data, size_t size) noexcept {
     if (context == nullptr) return -1;
     if (size > 0 && is_null_argument(context, data, "write_stdout", "data")) return -1;
     if (size == 0) return 0;
@@ -125,15 +148,47 @@ int write_stdout(ace_dt_context* context, const char* data, size_t size) {
 
 int is_interrupted(ace_dt_context*) { return interrupted() ? 1 : 0; }
 
-void set_error(ace_dt_context* context, const char* message) {
+void set_error(ace_dt_context* context, const char* message) noexcept {
     if (context == nullptr || is_null_argument(context, message, "set_error", "message")) return;
-    std::lock_guard lock(context->error_mutex);
-    context->error = message;
+    try {
+        std::string text = sanitize_plugin_text(message);
+        std::lock_guard lock(context->error_mutex);
+        context->error = std::move(text);
+    } catch (...) {
+    }
 }
 
 }  // namespace
 
 bool standard_output_closed() { return stdout_closed_flag.load(); }
+
+std::string sanitize_plugin_text(std::string_view text) {
+    const std::size_t cut = text.size() > kMaxPluginMessageBytes ? text.size() - kMaxPluginMessageBytes : 0;
+    text = text.substr(0, kMaxPluginMessageBytes);
+
+    std::string safe;
+    safe.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const std::size_t length = utf8_length(text, i);
+        // A sequence cut at the size limit is escaped like invalid bytes.
+        if (length == 0 || (byte < 0x20 && byte != '\n' && byte != '\t') || byte == 0x7F) {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            safe += "\\x";
+            safe += kHex[byte >> 4];
+            safe += kHex[byte & 0x0F];
+            ++i;
+            continue;
+        }
+        safe.append(text.substr(i, length));
+        i += length;
+    }
+    if (cut > 0) {
+        safe += " ... (" + std::to_string(cut) + " more bytes cut)";
+    }
+    return safe;
+}
 
 const ace_dt_host_api& host_api_table() {
     static const ace_dt_host_api table = [] {

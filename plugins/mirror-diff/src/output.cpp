@@ -40,7 +40,8 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 }
 
 // Replaces control characters and invalid UTF-8 bytes by \xNN so that a
-// hostile annotation cannot drive the terminal; a backslash becomes \\.
+// hostile annotation cannot drive the terminal or split a CSV record. A
+// backslash becomes \\, so the escaped text can be read back unambiguously.
 std::string escape_for_terminal(std::string_view text) {
     std::string escaped;
     std::size_t i = 0;
@@ -119,15 +120,37 @@ std::string render_table(const std::vector<Row> &rows, bool referrers) {
     return render_columns(lines);
 }
 
+// Replaces each byte that is not part of valid UTF-8 by U+FFFD, because
+// JSON text must be UTF-8 (RFC 8259) and Boost.JSON copies such bytes as
+// they are. Control characters stay, since the serializer escapes them.
+std::string valid_utf8(std::string_view text) {
+    std::string valid;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            valid += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        valid.append(text.substr(i, length));
+        i += length;
+    }
+    return valid;
+}
+
 std::string json_string(const std::string &text) {
-    return boost::json::serialize(boost::json::string(text));
+    return boost::json::serialize(boost::json::string(valid_utf8(text)));
 }
 
 std::string render_json(const std::vector<Row> &rows) {
     if (rows.empty()) {
         return "[]\n";
     }
+    // Reserved for the usual row, so that a large output is not copied each
+    // time the string grows.
     std::string out = "[\n";
+    out.reserve(rows.size() * (rows.front().digest.size() + rows.front().reference.size() + 40));
     for (std::size_t i = 0; i < rows.size(); ++i) {
         out += "  {\"digest\": " + json_string(rows[i].digest) + ", \"reference\": " + json_string(rows[i].reference);
         if (rows[i].is_referrer()) {
@@ -137,13 +160,16 @@ std::string render_json(const std::vector<Row> &rows) {
         out += "}";
         out += i + 1 < rows.size() ? ",\n" : "\n";
     }
-    return out + "]\n";
+    out += "]\n";
+    return out;
 }
 
-// Quotes a CSV field when RFC 4180 requires it: it contains a comma, a
-// double quote, CR or LF. Quotes inside are doubled.
-std::string csv_field(const std::string &value) {
-    if (value.find_first_of(",\"\r\n") == std::string::npos) {
+// Escapes control characters and invalid UTF-8 as the table does, then
+// quotes the field when RFC 4180 requires it: it contains a comma or a
+// double quote. Quotes inside are doubled.
+std::string csv_field(const std::string &text) {
+    const std::string value = escape_for_terminal(text);
+    if (value.find_first_of(",\"") == std::string::npos) {
         return value;
     }
     std::string quoted = "\"";

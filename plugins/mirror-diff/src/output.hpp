@@ -44,8 +44,10 @@ void check_output_paths(const std::vector<OutputSpec> &specs);
 // newline.
 //   table: aligned REFERENCE and DIGEST columns with a header; an empty
 //          reference is shown as <none>; control characters are escaped.
-//   json:  [{"digest": "...", "reference": "..."}, ...]
-//   csv:   RFC 4180, header reference,digest, CRLF line ends.
+//   json:  [{"digest": "...", "reference": "..."}, ...]; bytes that are
+//          not valid UTF-8 become U+FFFD.
+//   csv:   RFC 4180, header reference,digest, CRLF line ends; control
+//          characters and invalid UTF-8 are escaped as in the table.
 // With `referrers` (-r/--recursive), each format gains the artifact type
 // and the subject of referrer rows:
 //   table: ARTIFACT TYPE and SUBJECT columns, empty for entry rows and

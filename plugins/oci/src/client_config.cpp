@@ -19,6 +19,8 @@ namespace {
 
 // A day; longer timeouts are typing mistakes.
 constexpr std::int64_t kMaxTimeoutSeconds = 24 * 60 * 60;
+// More retries than this only delay a failure that is already clear.
+constexpr std::int64_t kMaxRetries = 100;
 
 ReferrersMode parse_referrers_mode(const std::string &text, std::string_view path) {
     if (text == "auto") {
@@ -209,6 +211,17 @@ ClientConfig ClientConfig::from_json(std::string_view json_text) {
         }
         if (const json::value *timeout = find(object, "httpIdleTimeout")) {
             config.idle_timeout = parse_timeout(*timeout, "httpIdleTimeout");
+        }
+        if (const json::value *retries = find(object, "httpRetries")) {
+            const std::int64_t value = json_fields::to_int64(*retries, "httpRetries");
+            if (value < 0 || value > kMaxRetries) {
+                json_fields::fail("httpRetries", "expected a number from 0 to " + std::to_string(kMaxRetries) +
+                                                     ", found " + std::to_string(value));
+            }
+            config.retry.max_retries = static_cast<int>(value);
+        }
+        if (const json::value *max_time = find(object, "httpRetryMaxTime")) {
+            config.retry.max_total_wait = parse_timeout(*max_time, "httpRetryMaxTime");
         }
         if (const json::value *registry_config = find(object, "registryConfig")) {
             parse_registry_config(*registry_config, config);

@@ -153,9 +153,15 @@ TEST(Render, TableAlignsColumnsAndShowsNone) {
 }
 
 TEST(Render, TableEscapesControlCharactersAndInvalidUtf8) {
-    const std::string table = render(Format::Table, {{std::string("bad\x1b[31mref\xff", 13), kDigestA}});
+    const std::string table = render(Format::Table, {{"bad\x1b[31mref\xff", kDigestA}});
     EXPECT_EQ(table.find('\x1b'), std::string::npos);
-    EXPECT_NE(table.find("bad\\x1B[31mref\\xFF"), std::string::npos) << table;
+    EXPECT_NE(table.find("bad\\x1B[31mref\\xFF   "), std::string::npos) << table;
+}
+
+TEST(Render, TableEscapesNulByte) {
+    const std::string table = render(Format::Table, {{std::string("a\0b", 3), kDigestA}});
+    EXPECT_EQ(table.find('\0'), std::string::npos);
+    EXPECT_NE(table.find("a\\x00b"), std::string::npos) << table;
 }
 
 TEST(Render, TableKeepsValidUtf8) {
@@ -187,6 +193,20 @@ TEST(Render, CsvQuotesAsRfc4180) {
     const std::string csv = render(Format::Csv, {{"plain", kDigestA}, {"with,comma \"quoted\"", kDigestB}});
     EXPECT_EQ(csv, "reference,digest\r\nplain," + kDigestA + "\r\n\"with,comma \"\"quoted\"\"\"," + kDigestB +
                        "\r\n");
+}
+
+TEST(Render, CsvEscapesControlCharactersAndInvalidUtf8) {
+    const std::string reference = std::string("line\r\nbreak nul") + '\0' + "byte \x1b[2J bad\xff back\\slash";
+    const std::string csv = render(Format::Csv, {{reference, kDigestA}});
+    EXPECT_EQ(csv, "reference,digest\r\nline\\x0D\\x0Abreak nul\\x00byte \\x1B[2J bad\\xFF back\\\\slash," +
+                       kDigestA + "\r\n");
+}
+
+TEST(Render, JsonReplacesInvalidUtf8) {
+    const std::string json = render(Format::Json, {{std::string("bad\xff\xc3 caf\xc3\xa9 nul") + '\0', kDigestA}});
+    const boost::json::value parsed = boost::json::parse(json);
+    EXPECT_EQ(parsed.as_array().at(0).at("reference").as_string(),
+              std::string("bad\xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9 nul") + '\0');
 }
 
 TEST(Render, CsvHeaderOnlyWhenEmpty) {

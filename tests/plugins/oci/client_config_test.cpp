@@ -85,6 +85,17 @@ TEST(ClientConfigFromJson, ReadsTimeouts) {
     EXPECT_EQ(config.idle_timeout, std::chrono::seconds(5));
 }
 
+TEST(ClientConfigFromJson, ReadsRetryLimits) {
+    const ClientConfig defaults = ClientConfig::from_json("{}");
+    EXPECT_EQ(defaults.retry.max_retries, 4);
+    EXPECT_EQ(defaults.retry.max_total_wait, std::chrono::seconds(60));
+
+    const ClientConfig config = ClientConfig::from_json(R"({"httpRetries": 0, "httpRetryMaxTime": "2m"})");
+    EXPECT_EQ(config.retry.max_retries, 0);
+    EXPECT_EQ(config.retry.max_total_wait, std::chrono::minutes(2));
+    EXPECT_EQ(config.retry.initial_backoff, defaults.retry.initial_backoff);
+}
+
 TEST(ParseDuration, AcceptsGoDurations) {
     const std::pair<std::string, std::chrono::milliseconds> cases[] = {
         {"30s", std::chrono::seconds(30)},     {"250ms", std::chrono::milliseconds(250)},
@@ -163,6 +174,10 @@ TEST(ClientConfigFromJson, RejectsWrongTypesNamingTheKey) {
         {R"({"httpConnectTimeout": "soon"})", "httpConnectTimeout: invalid duration \"soon\""},
         {R"({"httpIdleTimeout": 0})", "httpIdleTimeout: expected a positive duration"},
         {R"({"httpIdleTimeout": true})", "httpIdleTimeout: expected a string"},
+        {R"({"httpRetries": -1})", "httpRetries: expected a number from 0 to 100, found -1"},
+        {R"({"httpRetries": 101})", "httpRetries: expected a number from 0 to 100, found 101"},
+        {R"({"httpRetries": "4"})", "httpRetries: expected an integer"},
+        {R"({"httpRetryMaxTime": "never"})", "httpRetryMaxTime: invalid duration \"never\""},
     };
 
     for (const InvalidCase &test_case : cases) {

@@ -26,8 +26,9 @@ struct EndpointSettings {
     ReferrersMode supports_referrers = ReferrersMode::kAuto;
 };
 
-// Retries of requests rejected with HTTP 429, 502, 503 or 504. Not read
-// from the configuration file.
+// Retries of requests rejected with HTTP 429, 502, 503 or 504. The
+// configuration sets max_retries (httpRetries) and max_total_wait
+// (httpRetryMaxTime); the backoff steps are fixed.
 struct RetryPolicy {
     int max_retries = 4;
     // Wait before the first retry without Retry-After; it doubles for each
@@ -66,9 +67,12 @@ struct ClientConfig {
     // for this long fails. Rounded up to whole seconds.
     std::chrono::milliseconds idle_timeout{30000};
 
+    // httpRetries and httpRetryMaxTime; the backoff steps are not read
+    // from the configuration.
+    RetryPolicy retry;
+
     // Settings below are not read from the configuration; programs and
     // tests set them.
-    RetryPolicy retry;
     // Roots of per-host TLS directories (ROOT/HOST[:PORT]/ca.crt and so on).
     // nullopt: /etc/containerd/certs.d, /etc/docker/certs.d and
     // $HOME/.docker/certs.d.
