@@ -77,13 +77,13 @@ protected:
         stream << text;
     }
 
-    ProcessResult run(std::vector<std::string> arguments, std::map<std::string, std::string> extra = {},
+    ProcessResult run(std::vector<std::string> arguments, const std::map<std::string, std::string>& extra = {},
                       ProcessOptions options = {}) {
         options.arguments = std::move(arguments);
         options.environment = {{"PATH", "/usr/bin:/bin"},
                                {"HOME", home_.string()},
                                {"ACE_DT_PLUGIN_PATH", plugins_.string()}};
-        for (auto& [name, value] : extra) options.environment[name] = value;
+        for (const auto& [name, value] : extra) options.environment[name] = value;
         options.working_directory = work_;
         return run_process(kBinary, options);
     }

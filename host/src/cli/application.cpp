@@ -206,7 +206,10 @@ logging::VerbositySettings Application::resolve_verbosity() const {
 }
 
 void Application::warn_about_unknown_plugins(const logging::VerbositySettings& settings) const {
-    for (const auto& [name, level] : settings.plugin_levels) {
+    // A plain name for the key, because clang 14 (used by clang-tidy) rejects a
+    // lambda that captures a structured binding.
+    for (const auto& entry : settings.plugin_levels) {
+        const std::string& name = entry.first;
         const auto& loaded = plugins_.registry.plugins();
         const bool known = std::any_of(loaded.begin(), loaded.end(),
                                        [&](const plugins::LoadedPlugin& plugin) { return plugin.spec.name == name; });

@@ -140,6 +140,28 @@ TEST(ReferenceParse, NameLengthLimitCountsRegistryAndRepository) {
     EXPECT_THROW(Reference::parse("reg.example.com/" + std::string(240, 'a')), Error);
 }
 
+// A backtracking regular expression takes time exponential in the length
+// of these inputs, so without the linear scanners this test does not end
+// before the ctest timeout.
+TEST(ReferenceParse, RejectsLongInvalidNames) {
+    const InvalidCase cases[] = {
+        {std::string(64, 'a') + "!", "invalid path component"},
+        {"reg.example.com/" + std::string(64, 'a') + "-" + std::string(64, 'b') + "_", "invalid path component"},
+        {std::string(64, 'a') + "." + std::string(64, 'b') + "_/x", "invalid registry host"},
+    };
+
+    for (const InvalidCase &test_case : cases) {
+        SCOPED_TRACE(test_case.input);
+        try {
+            Reference::parse(test_case.input);
+            ADD_FAILURE() << "accepted an invalid reference";
+        } catch (const Error &error) {
+            EXPECT_NE(std::string(error.what()).find(test_case.expected_message_part), std::string::npos)
+                << error.what();
+        }
+    }
+}
+
 TEST(ReferenceWithDigest, KeepsTagAndSelectsDigest) {
     const Reference tagged = Reference::parse("reg.example.com/app:v1");
     const Reference pinned = tagged.with_digest(Digest::parse(kDigest));
