@@ -34,7 +34,7 @@ ProcessResult AceDtRunner::run_in(const std::filesystem::path &directory,
 
 std::vector<std::string> AceDtRunner::command_line(const std::vector<std::string> &arguments) const {
     std::vector<std::string> argv = prefix_;
-    argv.push_back(ACE_DT_BINARY);
+    argv.push_back(binary_.string());
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     return argv;
 }

@@ -28,6 +28,10 @@ public:
     // setpriv call that runs ace-dt as another user.
     void set_command_prefix(std::vector<std::string> prefix) { prefix_ = std::move(prefix); }
 
+    // Runs `binary` instead of the ace-dt of the build, such as a copy that
+    // another user can reach.
+    void set_binary(std::filesystem::path binary) { binary_ = std::move(binary); }
+
     // Runs in `directory` instead of the current directory.
     ProcessResult run_in(const std::filesystem::path &directory, const std::vector<std::string> &arguments) const;
 
@@ -40,6 +44,7 @@ private:
 
     std::filesystem::path home_;
     std::vector<std::string> prefix_;
+    std::filesystem::path binary_ = ACE_DT_BINARY;
 };
 
 // Rows of `mirror diff -o json` output as (reference, digest) pairs, in

@@ -175,6 +175,27 @@ constexpr long kSanitizerMemoryFactor = 4;
 constexpr long kSanitizerMemoryFactor = 1;
 #endif
 
+// Copies ace-dt and its plugin directory, keeping their relative places,
+// to `target`, and returns the copied binary. The build may sit where
+// another user cannot reach it, such as a clone under /root.
+fs::path copy_build_for_nobody(const fs::path &target) {
+    const fs::path binary = fs::relative(ACE_DT_BINARY, ACE_DT_BUILD_DIR);
+    const fs::path plugins = fs::relative(ACE_DT_PLUGIN_OUTPUT_DIR, ACE_DT_BUILD_DIR);
+
+    fs::create_directories(target / binary.parent_path());
+    fs::create_directories(target / plugins);
+    fs::copy_file(ACE_DT_BINARY, target / binary);
+    fs::copy(ACE_DT_PLUGIN_OUTPUT_DIR, target / plugins, fs::copy_options::recursive);
+    for (const auto &entry : fs::recursive_directory_iterator(target)) {
+        fs::permissions(entry.path(), fs::perms::others_read | fs::perms::group_read, fs::perm_options::add);
+        if (entry.is_directory()) {
+            fs::permissions(entry.path(), fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
+        }
+    }
+    fs::permissions(target, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+    return target / binary;
+}
+
 struct BadInputCase {
     std::string name;
     std::function<Invocation(Workspace &)> prepare;
@@ -232,6 +253,7 @@ TEST_P(BadInputTest, FailsCleanlyOrListsRows) {
     fs::create_directories(runner.home());
     runner.set_config(workspace.config);
     if (invocation.unprivileged && ::geteuid() == 0) {
+        runner.set_binary(copy_build_for_nobody(workspace.dir.path() / "build"));
         fs::permissions(workspace.dir.path(), fs::perms::all);
         fs::permissions(workspace.output_dir(), fs::perms::all);
         fs::permissions(runner.home(), fs::perms::all);
