@@ -156,7 +156,7 @@ struct Invocation {
     std::optional<std::size_t> rows;
     // The scripted registry must not receive any request.
     bool no_requests = false;
-    // Run ace-dt as nobody when the tests run as root.
+    // Runs ace-dt as the unprivileged user `nobody` when the tests run as root.
     bool unprivileged = false;
     // Upper bound for the run, for rows about timeouts.
     std::optional<std::chrono::seconds> max_duration;
@@ -166,9 +166,9 @@ struct Invocation {
     std::function<void(const std::string &)> check_stdout;
 };
 
-// AddressSanitizer keeps freed memory in quarantine and adds redzones, so
-// a sanitizer build of ace-dt needs several times the memory of a normal
-// one; its memory bounds are scaled by this factor.
+// Factor for memory bounds in a sanitizer build. AddressSanitizer keeps freed
+// memory in quarantine and adds redzones: the nested 100,000-entry row took
+// 648 MiB under it, against 107 to 192 MiB without it.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr long kSanitizerMemoryFactor = 4;
 #else

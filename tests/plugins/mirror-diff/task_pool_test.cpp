@@ -109,7 +109,7 @@ TEST(TaskPoolTest, LaterErrorsAreDropped) {
     }
 }
 
-// A running task stops only when on_cancel tells it to, as a transfer does
+// A running task stops only when on_cancel requests it, as a transfer does
 // when its interrupt hook turns true.
 TEST(TaskPoolTest, InterruptCancelsRunningTask) {
     std::atomic<bool> interrupted{false};

@@ -120,7 +120,7 @@ TEST(RegistryConcurrencyTest, RequestsInFlightReachConcurrentHttp) {
 }
 
 TEST(RegistryConcurrencyTest, ConnectionsAreReusedAboveFiveInFlight) {
-    // libcurl keeps 5 idle connections unless told otherwise; with 8 in
+    // libcurl keeps 5 idle connections unless CURLOPT_MAXCONNECTS is set, so with 8 in
     // flight the other 3 would be closed after each round and opened again.
     constexpr int kInFlight = 8;
     constexpr int kRounds = 3;

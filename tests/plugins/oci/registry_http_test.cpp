@@ -584,7 +584,7 @@ TEST_F(RegistryHttpTest, ConnectTimeoutEndsAHangingConnect) {
     std::vector<int> fillers;
     for (int i = 0; i < 4; ++i) {
         const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        // Non-blocking: EINPROGRESS is the expected answer, so the result is not checked.
+        // Non-blocking: EINPROGRESS is the expected result, so the result is not checked.
         (void)connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
         fillers.push_back(fd);
     }
